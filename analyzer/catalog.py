@@ -1,0 +1,91 @@
+"""The study's catalog: task specs under tasks/ paired with implementations under reference_impls/.
+
+Reading the catalog parses TOML and lists files; it never imports a task's oracle or implementation.
+"""
+
+from __future__ import annotations
+
+import ast
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from analyzer.corpus import PROJECT_ROOT, CorpusProblem, Implementation, discover
+from analyzer.frameworks import FRAMEWORKS
+from analyzer.spec import ORACLE_FILE, SpecError, TaskSpec, load_spec
+
+TASKS_DIR = PROJECT_ROOT / "tasks"
+IMPLS_DIR = PROJECT_ROOT / "reference_impls"
+IMPL_FUNCTIONS = ("setup", "run", "result")
+ORACLE_FUNCTIONS = ("make_inputs", "reference")
+
+
+@dataclass(frozen=True)
+class CatalogTask:
+    """A task folder, its spec (or why it has none) and its implementations."""
+
+    id: str  #: the folder name under tasks/
+    spec: TaskSpec | None  #: None when the spec is missing or malformed
+    implementations: tuple[Implementation, ...]  #: every framework file and variant found
+    problems: tuple[str, ...] = field(default=())  #: one line per problem, each naming its file
+
+    def frameworks(self) -> list[str]:
+        return sorted({impl.framework for impl in self.implementations})
+
+    def variants(self, framework: str) -> list[str]:
+        return sorted(impl.variant for impl in self.implementations if impl.framework == framework)
+
+
+@dataclass(frozen=True)
+class Catalog:
+    tasks: tuple[CatalogTask, ...]
+
+    def get(self, task_id: str) -> CatalogTask | None:
+        return next((task for task in self.tasks if task.id == task_id), None)
+
+
+def load_catalog(tasks_dir: Path = TASKS_DIR, impls_dir: Path = IMPLS_DIR) -> Catalog:
+    """Pair every task folder with its implementations and collect each pair's static problems."""
+    corpus = discover(impls_dir) if impls_dir.is_dir() else None
+    impls = corpus.implementations if corpus else ()
+    corpus_problems = corpus.problems if corpus else ()
+    task_ids = sorted({p.name for p in tasks_dir.iterdir() if p.is_dir() and not p.name.startswith((".", "_"))}
+                      | {impl.task for impl in impls}) if tasks_dir.is_dir() else sorted({i.task for i in impls})
+    return Catalog(tuple(_load_task(tasks_dir, impls_dir, task_id, impls, corpus_problems) for task_id in task_ids))
+
+
+def _load_task(tasks_dir: Path, impls_dir: Path, task_id: str, impls: tuple[Implementation, ...],
+               corpus_problems: tuple[CorpusProblem, ...]) -> CatalogTask:
+    mine = tuple(impl for impl in impls if impl.task == task_id)
+    problems: list[str] = [f"{p.path}: {p.message}" for p in corpus_problems if p.path.parent.name == task_id]
+    spec = None
+    task_dir = tasks_dir / task_id
+    if not task_dir.is_dir():
+        problems.append(f"{task_dir}: missing task folder; implementations exist in {impls_dir / task_id}")
+    else:
+        try:
+            spec = load_spec(task_dir)
+        except SpecError as exc:
+            problems.append(str(exc))
+        problems.extend(check_source(task_dir / ORACLE_FILE, ORACLE_FUNCTIONS))
+    present = {impl.framework for impl in mine if impl.variant == "default"}
+    for name in FRAMEWORKS:
+        if name not in present:
+            problems.append(f"{impls_dir / task_id / (name + '.py')}: missing {FRAMEWORKS[name].label} implementation")
+    for impl in mine:
+        problems.extend(check_source(impl.path, IMPL_FUNCTIONS))
+    return CatalogTask(task_id, spec, mine, tuple(problems))
+
+
+def check_source(path: Path, functions: tuple[str, ...]) -> list[str]:
+    """Parse (never import) a file and check that it defines the contract's top-level functions."""
+    if not path.is_file():
+        return [f"{path}: file missing; expected one defining {', '.join(functions)}"]
+    try:
+        tree = ast.parse(path.read_bytes().decode("utf-8"), filename=str(path))
+    except UnicodeDecodeError:
+        return [f"{path}: not UTF-8 text"]
+    except SyntaxError as exc:
+        return [f"{path}:{exc.lineno}: does not parse: {exc.msg}"]
+    defined = {node.name for node in tree.body if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef))}
+    missing = [fn for fn in functions if fn not in defined]
+    return [f"{path}: missing top-level function(s) {', '.join(missing)}"] if missing else []

@@ -1,0 +1,86 @@
+"""Worker-side building blocks: make a task's inputs, ask its oracle, load and run one implementation.
+
+This module imports contributed code (oracles and implementations) and so runs only inside worker processes,
+never in the parent and never during static analysis.
+"""
+
+from __future__ import annotations
+
+import importlib.util
+import itertools
+import sys
+from dataclasses import dataclass
+from pathlib import Path
+from types import ModuleType
+from typing import Any, Callable
+
+import numpy as np
+
+from analyzer.spec import TaskSpec
+
+#: The functions every implementation file defines.
+CONTRACT = ("setup", "run", "result")
+#: The functions every oracle file defines.
+ORACLE_CONTRACT = ("make_inputs", "reference")
+
+_counter = itertools.count()
+
+
+class ContractError(Exception):
+    """An oracle or implementation file that does not follow the contract."""
+
+
+def import_file(path: Path, required: tuple[str, ...]) -> ModuleType:
+    """Import a Python file under a fresh module name and check it defines the `required` callables."""
+    name = f"_usability_score_{path.stem}_{next(_counter)}"
+    spec = importlib.util.spec_from_file_location(name, path)
+    if spec is None or spec.loader is None:
+        raise ContractError(f"{path}: cannot be imported as a Python module")
+    module = importlib.util.module_from_spec(spec)
+    sys.modules[name] = module  # dataclasses and pickling look modules up here
+    spec.loader.exec_module(module)
+    missing = [fn for fn in required if not callable(getattr(module, fn, None))]
+    if missing:
+        raise ContractError(f"{path}: missing function(s) {', '.join(missing)}; the contract needs {', '.join(required)}")
+    return module
+
+
+@dataclass(frozen=True)
+class Case:
+    """One task at one size: the inputs every framework receives and the oracle's answer."""
+
+    inputs: dict[str, np.ndarray]  #: float arrays as float32, integer arrays as int64
+    expected: dict[str, np.ndarray]  #: the oracle's float64 outputs
+
+
+def make_case(spec: TaskSpec, size: str) -> Case:
+    """Build the inputs (seeded) and ask the oracle, which sees exactly the float32 values the frameworks see."""
+    oracle = import_file(spec.oracle_path, ORACLE_CONTRACT)
+    params = dict(spec.sizes[size])
+    raw = oracle.make_inputs(params, np.random.default_rng(spec.seed))
+    inputs = {key: _study_dtype(spec, key, value) for key, value in raw.items()}
+    upcast = {key: value.astype(np.float64) if value.dtype.kind == "f" else value.copy() for key, value in inputs.items()}
+    expected = oracle.reference(upcast, params)
+    if not isinstance(expected, dict):
+        raise ContractError(f"{spec.oracle_path}: reference() returned {type(expected).__name__}, expected a dict")
+    return Case(inputs, {key: np.asarray(value, dtype=np.float64) for key, value in expected.items()})
+
+
+def _study_dtype(spec: TaskSpec, key: str, value: Any) -> np.ndarray:
+    array = np.asarray(value)
+    if array.dtype.kind == "f":
+        return array.astype(np.float32)
+    if array.dtype.kind in "iub":
+        return array.astype(np.int64) if array.dtype.kind != "b" else array
+    raise ContractError(f"{spec.oracle_path}: make_inputs() gave '{key}' of dtype {array.dtype}; expected numbers")
+
+
+def run_once(module: ModuleType, case: Case, device: str, sync: Callable[[Any], None]) -> dict[str, np.ndarray]:
+    """setup -> run -> result on a fresh state: the outputs checked against the oracle."""
+    state = module.setup({key: value.copy() for key, value in case.inputs.items()}, device)
+    output = module.run(state)
+    sync(output)
+    got = module.result(state, output)
+    if not isinstance(got, dict):
+        raise ContractError(f"result() returned {type(got).__name__}, expected a dict of arrays")
+    return {key: np.asarray(value) for key, value in got.items()}

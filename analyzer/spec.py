@@ -1,0 +1,198 @@
+"""Task specifications: tasks/<task>/task.toml (metadata) beside tasks/<task>/oracle.py (inputs and NumPy oracle).
+
+The TOML file is read without importing anything of the task, so listing and validating the catalog never runs
+contributed code. Every problem is reported as a SpecError naming the file, the field and what was expected.
+"""
+
+from __future__ import annotations
+
+import re
+import sys
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+if sys.version_info >= (3, 11):
+    import tomllib
+else:  # pragma: no cover
+    import tomli as tomllib
+
+SPEC_FILE = "task.toml"
+ORACLE_FILE = "oracle.py"
+CATEGORIES = ("tensor-ops", "autodiff", "models", "training", "data", "state", "custom")
+MODES = ("eager", "compiled")
+SIZES = ("small", "full")
+TASK_ID = re.compile(r"^[a-z][a-z0-9_]*$")
+DEFAULT_TOLERANCE = {"float32": {"rtol": 1e-4, "atol": 1e-5}}
+
+
+class SpecError(ValueError):
+    """A task spec that cannot be used; the message names the file, the field and the expectation."""
+
+    def __init__(self, path: Path, field_name: str, expected: str) -> None:
+        self.path, self.field, self.expected = path, field_name, expected
+        super().__init__(f"{path}: field '{field_name}': {expected}")
+
+
+@dataclass(frozen=True)
+class Tolerance:
+    """How close a float result must be to the oracle: |got - want| <= atol + rtol * |want|."""
+
+    rtol: float  #: relative tolerance
+    atol: float  #: absolute tolerance
+
+
+@dataclass(frozen=True)
+class TaskSpec:
+    """A task's metadata, as read from its task.toml."""
+
+    id: str  #: folder name, also the task's identifier
+    path: Path  #: the task folder
+    title: str  #: one-line human title
+    category: str  #: one of CATEGORIES
+    description: str  #: what the implementations compute
+    tags: tuple[str, ...] = ()  #: free-form keywords
+    modes: tuple[str, ...] = MODES  #: execution modes that apply (a data pipeline may have no compiled mode)
+    model: bool = False  #: True when the task defines a model that can be exported for deployment
+    seed: int = 0  #: seed of the NumPy generator that makes the inputs
+    sizes: dict[str, dict[str, Any]] = field(default_factory=dict)  #: size name -> parameters for make_inputs
+    tolerance: dict[str, Tolerance] = field(default_factory=dict)  #: dtype name -> tolerance
+    flops: str | None = None  #: optional expression of the size parameters: floating-point operations per run
+    bytes: str | None = None  #: optional expression of the size parameters: bytes moved per run
+
+    @property
+    def oracle_path(self) -> Path:
+        return self.path / ORACLE_FILE
+
+    def tolerance_for(self, dtype: str = "float32") -> Tolerance:
+        return self.tolerance.get(dtype) or Tolerance(**DEFAULT_TOLERANCE["float32"])
+
+    def cost(self, which: str, size: str) -> float | None:
+        """Evaluate the `flops` or `bytes` expression for a size; None when the spec gives none."""
+        expression = self.flops if which == "flops" else self.bytes
+        if expression is None:
+            return None
+        return float(eval(expression, {"__builtins__": {}}, dict(self.sizes[size])))  # noqa: S307 - arithmetic only
+
+
+def load_spec(task_dir: Path) -> TaskSpec:
+    """Read and check tasks/<task>/task.toml; raise SpecError on the first problem."""
+    path = task_dir / SPEC_FILE
+    if not path.is_file():
+        raise SpecError(path, SPEC_FILE, "file missing: every task folder needs a task.toml")
+    try:
+        raw = tomllib.loads(path.read_text(encoding="utf-8"))
+    except UnicodeDecodeError:
+        raise SpecError(path, SPEC_FILE, "expected UTF-8 text") from None
+    except tomllib.TOMLDecodeError as exc:
+        raise SpecError(path, SPEC_FILE, f"expected valid TOML ({exc})") from None
+    return _parse(task_dir, path, raw)
+
+
+def _parse(task_dir: Path, path: Path, raw: dict[str, Any]) -> TaskSpec:
+    if not TASK_ID.match(task_dir.name):
+        raise SpecError(path, "folder name", "expected lower_snake_case letters, digits and underscores")
+    known = {"title", "category", "description", "tags", "modes", "model", "seed", "sizes", "tolerance", "flops",
+             "bytes"}
+    for key in raw:
+        if key not in known:
+            raise SpecError(path, key, f"unknown field; expected one of {', '.join(sorted(known))}")
+    title = _text(path, raw, "title")
+    category = _text(path, raw, "category")
+    if category not in CATEGORIES:
+        raise SpecError(path, "category", f"expected one of {', '.join(CATEGORIES)}, got {category!r}")
+    modes = tuple(_str_list(path, raw, "modes", default=list(MODES)))
+    for mode in modes:
+        if mode not in MODES:
+            raise SpecError(path, "modes", f"expected a list drawn from {', '.join(MODES)}, got {mode!r}")
+    if "eager" not in modes:
+        raise SpecError(path, "modes", "expected 'eager' among the modes: every task runs eagerly")
+    return TaskSpec(
+        id=task_dir.name,
+        path=task_dir,
+        title=title,
+        category=category,
+        description=_text(path, raw, "description"),
+        tags=tuple(_str_list(path, raw, "tags", default=[])),
+        modes=modes,
+        model=_typed(path, raw, "model", bool, "true or false", default=False),
+        seed=_typed(path, raw, "seed", int, "an integer", default=0),
+        sizes=_sizes(path, raw),
+        tolerance=_tolerances(path, raw),
+        flops=_expression(path, raw, "flops"),
+        bytes=_expression(path, raw, "bytes"),
+    )
+
+
+def _typed(path: Path, raw: dict[str, Any], key: str, kind: type, expected: str, *, default: Any = None) -> Any:
+    if key not in raw:
+        if default is None:
+            raise SpecError(path, key, f"missing; expected {expected}")
+        return default
+    value = raw[key]
+    if not isinstance(value, kind) or (kind is int and isinstance(value, bool)):
+        raise SpecError(path, key, f"expected {expected}, got {type(value).__name__} {value!r}")
+    return value
+
+
+def _text(path: Path, raw: dict[str, Any], key: str) -> str:
+    value = _typed(path, raw, key, str, "a non-empty string")
+    if not value.strip():
+        raise SpecError(path, key, "expected a non-empty string")
+    return value.strip()
+
+
+def _str_list(path: Path, raw: dict[str, Any], key: str, *, default: list[str]) -> list[str]:
+    value = _typed(path, raw, key, list, "a list of strings", default=default)
+    if not all(isinstance(item, str) for item in value):
+        raise SpecError(path, key, "expected a list of strings")
+    return value
+
+
+def _sizes(path: Path, raw: dict[str, Any]) -> dict[str, dict[str, Any]]:
+    sizes = _typed(path, raw, "sizes", dict, "a table [sizes.small] and [sizes.full] of parameters")
+    for name in SIZES:
+        if name not in sizes:
+            raise SpecError(path, f"sizes.{name}", "missing; expected a table of numeric parameters")
+    for name, params in sizes.items():
+        if name not in SIZES:
+            raise SpecError(path, f"sizes.{name}", f"unknown size; expected one of {', '.join(SIZES)}")
+        if not isinstance(params, dict):
+            raise SpecError(path, f"sizes.{name}", "expected a table of numeric parameters")
+        for key, value in params.items():
+            if not isinstance(value, (int, float)) or isinstance(value, bool):
+                raise SpecError(path, f"sizes.{name}.{key}", f"expected a number, got {value!r}")
+    if set(sizes["small"]) != set(sizes["full"]):
+        raise SpecError(path, "sizes", "expected the same parameter names in sizes.small and sizes.full")
+    return sizes
+
+
+def _tolerances(path: Path, raw: dict[str, Any]) -> dict[str, Tolerance]:
+    table = _typed(path, raw, "tolerance", dict, "a table of dtype = {rtol, atol}", default=DEFAULT_TOLERANCE)
+    tolerances = {}
+    for dtype, entry in table.items():
+        where = f"tolerance.{dtype}"
+        if not isinstance(entry, dict) or set(entry) != {"rtol", "atol"}:
+            raise SpecError(path, where, "expected a table with exactly rtol and atol")
+        for key, value in entry.items():
+            if not isinstance(value, (int, float)) or isinstance(value, bool) or value < 0:
+                raise SpecError(path, f"{where}.{key}", f"expected a non-negative number, got {value!r}")
+        tolerances[dtype] = Tolerance(rtol=float(entry["rtol"]), atol=float(entry["atol"]))
+    return tolerances
+
+
+_ARITHMETIC = re.compile(r"^[\w\s+\-*/().]*$")
+
+
+def _expression(path: Path, raw: dict[str, Any], key: str) -> str | None:
+    if key not in raw:
+        return None
+    value = _text(path, raw, key)
+    if not _ARITHMETIC.match(value):
+        raise SpecError(path, key, "expected an arithmetic expression of the size parameters (+ - * / and names)")
+    small = raw["sizes"]["small"] if isinstance(raw.get("sizes"), dict) else {}
+    try:
+        eval(value, {"__builtins__": {}}, dict(small))  # noqa: S307 - checked to be arithmetic above
+    except Exception as exc:  # noqa: BLE001 - any failure is the spec's
+        raise SpecError(path, key, f"expected an expression of the size parameters ({exc})") from None
+    return value
