@@ -18,8 +18,9 @@ app = typer.Typer(
     add_completion=False,
     pretty_exceptions_enable=False,
 )
-console = Console()
-err_console = Console(stderr=True)
+# Piped or redirected output gets a fixed, generous width instead of rich's 80 columns.
+console = Console(width=None if sys.stdout.isatty() else 120)
+err_console = Console(stderr=True, width=None if sys.stderr.isatty() else 120)
 
 
 def fail(message: str, code: int = 2) -> "typer.Exit":
@@ -36,6 +37,46 @@ def _select_tasks(catalog, task_ids: Optional[List[str]]):
         known = ", ".join(t.id for t in catalog.tasks)
         raise fail(f"unknown task(s) {', '.join(unknown)}; known tasks: {known}")
     return [catalog.get(t) for t in task_ids]
+
+
+@app.command("static")
+def static_cmd(
+    path: Path = typer.Argument(Path("reference_impls"), help="A corpus folder of <task>/<framework>.py files."),
+    json_out: Optional[Path] = typer.Option(None, "--json", help="Also write the full results as JSON here."),
+    task: Optional[List[str]] = typer.Option(None, "--task", "-t", help="Only these tasks (repeatable)."),
+    framework: Optional[List[str]] = typer.Option(None, "--framework", "-f", help="Only these frameworks."),
+    no_cache: bool = typer.Option(False, "--no-cache", help="Measure every file afresh."),
+) -> None:
+    """Measure the code of every implementation (never imports or runs it)."""
+    from analyzer.corpus import CorpusError, discover
+    from analyzer.frameworks import UnknownFrameworkError, canonical_framework
+    from analyzer.reporting.console import print_static
+    from analyzer.static.batch import analyze_corpus
+    from analyzer.static.cache import StaticCache
+
+    try:
+        frameworks = [canonical_framework(name) for name in framework or []]
+    except UnknownFrameworkError as exc:
+        raise fail(f"--framework: {exc}")
+    try:
+        corpus = discover(path)
+    except CorpusError as exc:
+        raise fail(str(exc))
+    unknown = sorted(set(task or []) - set(corpus.tasks()))
+    if unknown:
+        raise fail(f"--task: no task {', '.join(unknown)} in {path}; found: {', '.join(corpus.tasks()) or 'none'}")
+    report = analyze_corpus(corpus, tasks=task or [], frameworks=frameworks,
+                            cache=None if no_cache else StaticCache())
+    print_static(console, report)
+    if json_out is not None:
+        try:
+            json_out.write_text(report.to_json(), encoding="utf-8")
+        except OSError as exc:
+            raise fail(f"--json {json_out}: cannot write ({exc.strerror})")
+        console.print(f"wrote {json_out}", highlight=False)
+    if not report.files and not report.problems:
+        raise fail(f"{path}: no implementation files found; expected <task>/<framework>.py")
+    raise typer.Exit(1 if report.problems else 0)
 
 
 @app.command("validate")

@@ -1,0 +1,67 @@
+"""Size of source code: source lines, statements and tokens, with docstrings and comments left out.
+
+Statements are counted as ast statement nodes, not as radon's LLOC, which counts a line whose last colon is not
+its final token (x[:, 0], {"k": 1}, lambda) as two.
+"""
+
+from __future__ import annotations
+
+import ast
+import io
+import token
+import tokenize
+from dataclasses import dataclass
+
+_NON_CODE = {token.COMMENT, token.NL, token.NEWLINE, token.INDENT, token.DEDENT, token.ENDMARKER, token.ENCODING}
+
+
+@dataclass(frozen=True)
+class CodeLines:
+    """Which physical lines hold code, and the tokens on them; computed once per file."""
+
+    lines: frozenset[int]  #: 1-based line numbers holding at least one code token
+    tokens: tuple[int, ...]  #: the start line of every code token, in order
+
+
+def code_lines(source: str, tree: ast.Module) -> CodeLines:
+    """Lines and tokens of code, excluding comments, blank lines and docstrings."""
+    docstring_lines = _docstring_lines(tree)
+    lines: set[int] = set()
+    starts: list[int] = []
+    for tok in tokenize.generate_tokens(io.StringIO(source).readline):
+        if tok.type in _NON_CODE or tok.start[0] in docstring_lines:
+            continue
+        starts.append(tok.start[0])
+        lines.update(range(tok.start[0], tok.end[0] + 1))
+    return CodeLines(frozenset(lines), tuple(starts))
+
+
+def _docstring_lines(tree: ast.Module) -> set[int]:
+    owners = [tree, *(n for n in ast.walk(tree) if isinstance(n, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)))]
+    found: set[int] = set()
+    for owner in owners:
+        body = owner.body
+        if body and isinstance(body[0], ast.Expr) and isinstance(body[0].value, ast.Constant) \
+                and isinstance(body[0].value.value, str):
+            found.update(range(body[0].lineno, (body[0].end_lineno or body[0].lineno) + 1))
+    return found
+
+
+def count_in_range(code: CodeLines, first: int, last: int) -> tuple[int, int]:
+    """(SLOC, tokens) between two physical lines, inclusive."""
+    sloc = sum(1 for line in code.lines if first <= line <= last)
+    tokens = sum(1 for line in code.tokens if first <= line <= last)
+    return sloc, tokens
+
+
+def count_statements(node: ast.AST) -> int:
+    """Statement nodes under `node` (itself included when it is one), docstrings excluded."""
+    count = 0
+    for child in ast.walk(node):
+        if isinstance(child, ast.stmt) and not _is_docstring(child):
+            count += 1
+    return count
+
+
+def _is_docstring(stmt: ast.stmt) -> bool:
+    return isinstance(stmt, ast.Expr) and isinstance(stmt.value, ast.Constant) and isinstance(stmt.value.value, str)
