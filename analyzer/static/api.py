@@ -133,6 +133,8 @@ _BUILTINS = frozenset(dir(builtins))
 CONTRACT_FLOWS: dict[tuple[str, int], "str | _Other"] = {
     ("setup", 0): OTHER, ("setup", 1): OTHER, ("run", 0): "setup", ("result", 0): "setup", ("result", 1): "run",
 }
+#: Methods that framework models run on tensors: in a framework subclass their parameters are taken as tensors.
+FORWARD_METHODS = frozenset({"forward", "call", "__call__"})
 #: Learning passes before recording: each pass can carry facts one call further (a return through a helper).
 LEARNING_PASSES = 3
 
@@ -154,6 +156,17 @@ def _framework(qname: str) -> str | None:
 def _default_tensor(qname: str) -> Inst | None:
     fw = _framework(qname)
     return Inst(DEFAULT_TENSOR[fw]) if fw else None
+
+
+def _knowledge(origin: Origin) -> int:
+    """How much an origin tells: 0 for unknown, more for each known part of a tuple or container."""
+    if origin is None:
+        return 0
+    if isinstance(origin, Tup):
+        return 1 + sum(_knowledge(item) for item in origin.items)
+    if isinstance(origin, (IterOf, DictOf)):
+        return 1 + _knowledge(origin.element if isinstance(origin, IterOf) else origin.value)
+    return 2
 
 
 def _is_class_name(qname: str) -> bool:
@@ -236,8 +249,15 @@ class _Resolver(cst.CSTVisitor):
         self.module_names = self.scopes[0]
 
     def facts(self) -> int:
-        return len(self.returns) + len(self.members) + len(self.arguments) + sum(
-            len(info.attrs) for info in self.classes.values())
+        """How much has been learned: grows with every new or better-known fact."""
+        tables = [self.returns, self.members, self.arguments, *(info.attrs for info in self.classes.values())]
+        return sum(_knowledge(origin) for table in tables for origin in table.values())
+
+    @staticmethod
+    def learn(table: dict, key: object, origin: Origin) -> None:
+        """Keep the best-known origin seen for `key` (an early pass may know only part of a tuple)."""
+        if _knowledge(origin) > _knowledge(table.get(key)):
+            table[key] = origin
 
     # --- scopes -------------------------------------------------------------------------------------------------
 
@@ -262,9 +282,9 @@ class _Resolver(cst.CSTVisitor):
     def _bind_member(self, target: cst.Attribute, origin: Origin) -> None:
         owner = target.value
         if isinstance(owner, cst.Name) and owner.value == "self" and self.classes_stack and origin is not None:
-            self.classes[self.classes_stack[-1]].attrs.setdefault(target.attr.value, origin)
+            self.learn(self.classes[self.classes_stack[-1]].attrs, target.attr.value, origin)
         elif origin is not None and not self.recording:
-            self.members.setdefault(target.attr.value, origin)
+            self.learn(self.members, target.attr.value, origin)
 
     @staticmethod
     def _item(origin: Origin, index: int) -> Origin:
@@ -339,17 +359,18 @@ class _Resolver(cst.CSTVisitor):
         qualified = ".".join([*self.classes_stack[-1:], node.name.value]) if self.classes_stack else node.name.value
         if self.functions:
             qualified = f"{self.functions[-1]}.{node.name.value}"
+        self.scopes[-1][node.name.value] = UserFn(qualified)
+        self.consumed.add(id(node.name))
+        self.functions.append(qualified)
         for decorator in node.decorators:
             expression = decorator.decorator
             if not isinstance(expression, cst.Call):
                 self.consumed.add(id(expression))
                 self._record_reference(expression, kind="decorator")
-        self.scopes[-1][node.name.value] = UserFn(qualified)
-        self.consumed.add(id(node.name))
-        self.functions.append(qualified)
         scope: dict[str, Origin] = {}
         params = [*node.params.posonly_params, *node.params.params, *node.params.kwonly_params]
         is_method = bool(self.classes_stack) and len(self.functions) == 1
+        base = self.classes[self.classes_stack[-1]].base if is_method else None
         for index, param in enumerate(params):
             name = param.name.value
             if index == 0 and is_method and name == "self":
@@ -357,6 +378,8 @@ class _Resolver(cst.CSTVisitor):
                 continue
             position = index - is_method if is_method and params[0].name.value == "self" else index
             scope[name] = self._parameter(qualified, position, name, param.annotation)
+            if scope[name] is None and base and node.name.value in FORWARD_METHODS:
+                scope[name] = _default_tensor(base)
         self.scopes.append(scope)
         return True
 
@@ -383,9 +406,8 @@ class _Resolver(cst.CSTVisitor):
             if arg.star:
                 break
             origin = self.origin(arg.value)
-            if origin is not None and origin is not OTHER:
-                key = (callee.name, arg.keyword.value if arg.keyword else index)
-                self.arguments.setdefault(key, origin)
+            if origin is not OTHER:
+                self.learn(self.arguments, (callee.name, arg.keyword.value if arg.keyword else index), origin)
 
     def _annotated(self, annotation: cst.Annotation | None) -> Origin:
         if annotation is None:
@@ -411,9 +433,7 @@ class _Resolver(cst.CSTVisitor):
 
     def visit_Return(self, node: cst.Return) -> None:
         if node.value is not None and self.functions and not self.recording:
-            origin = self.origin(node.value)
-            if origin is not None:
-                self.returns.setdefault(self.functions[-1], origin)
+            self.learn(self.returns, self.functions[-1], self.origin(node.value))
 
     def visit_Lambda(self, node: cst.Lambda) -> bool:
         self.scopes.append({p.name.value: None for p in node.params.params})
@@ -477,9 +497,7 @@ class _Resolver(cst.CSTVisitor):
             return
         for element in value.elements:
             if isinstance(element, cst.DictElement) and isinstance(element.key, cst.SimpleString):
-                origin = self.origin(element.value)
-                if origin is not None:
-                    self.members.setdefault(str(element.key.evaluated_value), origin)
+                self.learn(self.members, str(element.key.evaluated_value), self.origin(element.value))
 
     def visit_Dict(self, node: cst.Dict) -> None:
         self._learn_keys(node)
@@ -571,6 +589,8 @@ class _Resolver(cst.CSTVisitor):
     def _element(iterable: Origin) -> Origin:
         if isinstance(iterable, IterOf):
             return iterable.element
+        if isinstance(iterable, Tup):
+            return iterable.items[0] if iterable.items and len(set(iterable.items)) == 1 else None
         if isinstance(iterable, Inst):
             return iterable if iterable.type in TENSOR_TYPES else _default_tensor(iterable.type)
         return OTHER if iterable is OTHER else None

@@ -41,8 +41,9 @@ def max_nesting(node: ast.AST) -> int:
         deepest = level
         for child in ast.iter_child_nodes(current):
             if isinstance(child, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef, ast.Lambda)):
-                continue
-            deepest = max(deepest, depth(child, level + isinstance(child, _NESTING)))
+                deepest = max(deepest, depth(child, 0))
+            else:
+                deepest = max(deepest, depth(child, level + isinstance(child, _NESTING)))
         return deepest
 
     return depth(node, 0)
