@@ -10,6 +10,7 @@ import typer
 from rich.console import Console
 
 from analyzer import __version__
+from analyzer.corpus import PROJECT_ROOT
 
 app = typer.Typer(
     name="usability-score",
@@ -29,7 +30,7 @@ def fail(message: str, code: int = 2) -> "typer.Exit":
     return typer.Exit(code)
 
 
-def _select_tasks(catalog, task_ids: Optional[List[str]]):
+def _select_tasks(catalog, task_ids: Optional[List[str]]) -> list:
     if not task_ids:
         return list(catalog.tasks)
     unknown = [t for t in task_ids if catalog.get(t) is None]
@@ -86,9 +87,10 @@ def validate_cmd(
     no_exec: bool = typer.Option(False, "--no-exec", help="Check layout, spec and parsing only; run nothing."),
     size: str = typer.Option("small", "--size", help="Input size: small or full."),
     timeout: float = typer.Option(300.0, "--timeout", help="Seconds a run may go without finishing."),
+    root: Optional[Path] = typer.Option(None, "--root", help="A folder holding tasks/ and reference_impls/ "
+                                        "(default: the current folder if it has tasks/, else the project's)."),
 ) -> None:
     """Check task pairs: layout, spec, parsing, and (unless --no-exec) each implementation against its oracle."""
-    from analyzer.catalog import load_catalog
     from analyzer.reporting.console import print_finding, print_validation_summary
     from analyzer.spec import MODES, SIZES
     from analyzer.validation import validate
@@ -98,20 +100,49 @@ def validate_cmd(
             raise fail(f"--mode {m!r}: expected one of {', '.join(MODES)}")
     if size not in SIZES:
         raise fail(f"--size {size!r}: expected one of {', '.join(SIZES)}")
-    selected = _select_tasks(load_catalog(), tasks)
+    selected = _select_tasks(_catalog(root), tasks)
     findings = validate(selected, modes=tuple(mode), execute=not no_exec, size=size, timeout_s=timeout,
                         on_finding=lambda f: print_finding(console, f))
     print_validation_summary(console, findings, tasks=len(selected))
     raise typer.Exit(0 if all(f.ok for f in findings) else 1)
 
 
+@app.command("new")
+def new_cmd(
+    task: str = typer.Argument(..., help="The new task's id, lower_snake_case."),
+    category: str = typer.Option("tensor-ops", "--category", "-c", help="The task's category."),
+) -> None:
+    """Scaffold a new task pair: tasks/TASK/{task.toml,oracle.py} and reference_impls/TASK/<framework>.py."""
+    from analyzer.catalog import IMPLS_DIR, TASKS_DIR
+    from analyzer.scaffold import ScaffoldError, scaffold
+
+    try:
+        created = scaffold(task, tasks_dir=TASKS_DIR, impls_dir=IMPLS_DIR, category=category)
+    except ScaffoldError as exc:
+        raise fail(str(exc))
+    for path in created:
+        console.print(f"created {path}", highlight=False)
+    console.print(f"next: fill them in (see CONTRIBUTING.md), then `usability-score validate {task}`", highlight=False)
+
+
 @app.command("list")
-def list_cmd() -> None:
+def list_cmd(
+    root: Optional[Path] = typer.Option(None, "--root", help="A folder holding tasks/ and reference_impls/ "
+                                        "(default: the current folder if it has tasks/, else the project's)."),
+) -> None:
     """Show the catalog: task, category, frameworks and variants present."""
-    from analyzer.catalog import load_catalog
     from analyzer.reporting.console import print_catalog
 
-    print_catalog(console, load_catalog())
+    print_catalog(console, _catalog(root))
+
+
+def _catalog(root: Optional[Path]):
+    from analyzer.catalog import load_catalog
+
+    root = root or (Path.cwd() if (Path.cwd() / "tasks").is_dir() else PROJECT_ROOT)
+    if not (root / "tasks").is_dir():
+        raise fail(f"--root {root}: expected a folder holding tasks/ and reference_impls/")
+    return load_catalog(root / "tasks", root / "reference_impls")
 
 
 def version_callback(value: bool) -> None:
@@ -126,9 +157,12 @@ def root(
     version: bool = typer.Option(False, "--version", callback=version_callback, is_eager=True,
                                  help="Print the version and exit."),
 ) -> None:
-    """With no command, run the study (static analysis for now)."""
+    """With no command, run the study: the catalog, then the static analysis of every reference implementation."""
     if ctx.invoked_subcommand is None:
-        console.print(ctx.get_help())
+        from analyzer.catalog import IMPLS_DIR
+
+        list_cmd(root=None)
+        static_cmd(path=IMPLS_DIR, json_out=None, task=None, framework=None, no_cache=False)
 
 
 def main() -> None:

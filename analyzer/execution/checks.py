@@ -16,7 +16,7 @@ class Comparison:
 
     ok: bool  #: every output within tolerance, none NaN or Inf, no key missing
     max_abs_err: float  #: largest |got - want| over all outputs (NaN when not comparable)
-    max_rel_err: float  #: largest |got - want| / max(|want|, tiny) over all outputs
+    max_rel_err: float  #: largest |got - want| / max(|want|, atol) over all outputs
     reason: str  #: empty when ok, else the first problem found, naming the output
 
 
@@ -45,7 +45,8 @@ def compare(got: Mapping[str, object], want: Mapping[str, np.ndarray], tol: Tole
             continue
         diff = np.abs(actual - expected)
         abs_err = float(diff.max(initial=0.0))
-        rel_err = float((diff / np.maximum(np.abs(expected), np.finfo(np.float64).tiny)).max(initial=0.0))
+        # Relative to |want|, floored at atol so that outputs near zero give a readable, finite figure.
+        rel_err = float((diff / np.maximum(np.abs(expected), max(tol.atol, 1e-12))).max(initial=0.0))
         worst_abs, worst_rel = max(worst_abs, abs_err), max(worst_rel, rel_err)
         if not np.all(diff <= tol.atol + tol.rtol * np.abs(expected)):
             problems.append(

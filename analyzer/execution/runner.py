@@ -99,6 +99,7 @@ def _worker_env() -> dict[str, str]:
     project_root = str(Path(__file__).resolve().parents[2])
     env["PYTHONPATH"] = os.pathsep.join(filter(None, [project_root, env.get("PYTHONPATH")]))
     env["PYTHONUNBUFFERED"] = "1"
+    env["PYTHONDONTWRITEBYTECODE"] = "1"  # a run must not write into the corpus it runs
     return env
 
 

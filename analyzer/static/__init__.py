@@ -10,8 +10,8 @@ import libcst as cst
 from analyzer.model import FileMetrics, FunctionMetrics
 from analyzer.static.api import ApiSurface, analyze_api
 from analyzer.static.ceremony import count_ceremony
-from analyzer.static.complexity import file_cognitive, file_cyclomatic, max_nesting
-from analyzer.static.size import CodeLines, code_lines, count_in_range, count_statements
+from analyzer.static.complexity import block_structure, file_cognitive, file_cyclomatic
+from analyzer.static.size import CodeLines, code_lines, count_in_range
 
 
 class SourceError(ValueError):
@@ -43,10 +43,11 @@ def analyze_source(source: str, *, task: str = "", framework: str = "", variant:
     cyclomatic, cyclomatic_by_fn = file_cyclomatic(tree)
     cognitive, cognitive_by_fn = file_cognitive(source)
     calls = [use for use in surface.uses if use.kind != "reference"]
+    structure = block_structure(tree)
     return FileMetrics(
         task=task, framework=framework, variant=variant, path=path,
-        sloc=len(lines.lines), statements=count_statements(tree), tokens=len(lines.tokens),
-        cyclomatic=cyclomatic, cognitive=cognitive, max_nesting=max_nesting(tree),
+        sloc=len(lines.lines), statements=structure[tree][0], tokens=len(lines.tokens),
+        cyclomatic=cyclomatic, cognitive=cognitive, max_nesting=structure[tree][1],
         api_calls=len(calls),
         api_distinct=len({use.name for use in surface.uses}),
         api_unresolved=len(surface.unresolved),
@@ -56,12 +57,12 @@ def analyze_source(source: str, *, task: str = "", framework: str = "", variant:
         unresolved_calls=tuple(f"{u.function}: {u.text}" for u in surface.unresolved),
         imports=surface.imports,
         ceremony=count_ceremony(framework, surface.uses, surface.unresolved),
-        functions=tuple(_functions(tree, lines, surface, cyclomatic_by_fn, cognitive_by_fn)),
+        functions=tuple(_functions(tree, lines, structure, surface, cyclomatic_by_fn, cognitive_by_fn)),
     )
 
 
-def _functions(tree: ast.Module, lines: CodeLines, surface: ApiSurface, cyclomatic: dict[str, int],
-               cognitive: dict[str, int]) -> list[FunctionMetrics]:
+def _functions(tree: ast.Module, lines: CodeLines, structure: dict[ast.AST, tuple[int, int]], surface: ApiSurface,
+               cyclomatic: dict[str, int], cognitive: dict[str, int]) -> list[FunctionMetrics]:
     found = []
     for qualified, node in _defined_functions(tree):
         first = min([node.lineno, *(d.lineno for d in node.decorator_list)])
@@ -69,9 +70,9 @@ def _functions(tree: ast.Module, lines: CodeLines, surface: ApiSurface, cyclomat
         calls = sum(1 for use in surface.uses if use.kind != "reference"
                     and (use.function == qualified or use.function.startswith(qualified + ".")))
         found.append(FunctionMetrics(
-            name=qualified, line=node.lineno, sloc=sloc, statements=count_statements(node),
+            name=qualified, line=node.lineno, sloc=sloc, statements=structure[node][0],
             cyclomatic=cyclomatic.get(qualified, 1), cognitive=cognitive.get(qualified, 0),
-            max_nesting=max_nesting(node), api_calls=calls,
+            max_nesting=structure[node][1], api_calls=calls,
         ))
     return found
 

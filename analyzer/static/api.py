@@ -14,6 +14,7 @@ methods; one hand-written pass over the tree is an order of magnitude faster and
 from __future__ import annotations
 
 import builtins
+import dataclasses
 from dataclasses import dataclass, field
 from typing import Iterable, Sequence, Union
 
@@ -135,8 +136,8 @@ CONTRACT_FLOWS: dict[tuple[str, int], "str | _Other"] = {
 }
 #: Methods that framework models run on tensors: in a framework subclass their parameters are taken as tensors.
 FORWARD_METHODS = frozenset({"forward", "call", "__call__"})
-#: Learning passes before recording: each pass can carry facts one call further (a return through a helper).
-LEARNING_PASSES = 3
+#: Learning passes before the recording pass (which goes on learning): each pass carries facts one call further.
+LEARNING_PASSES = 2
 
 
 def normalize(qname: str) -> str:
@@ -215,16 +216,61 @@ def analyze_api(module: cst.Module) -> ApiSurface:
     # Learning passes find what functions return, what callers pass and what attributes and dict keys hold; the
     # last pass records the uses with that knowledge, so a helper defined below its caller is still understood.
     learner = _Resolver(module, recording=False)
-    module.visit(learner)
+    walk(learner, module)
     for _ in range(LEARNING_PASSES - 1):
         known = learner.facts()
         learner = _Resolver(module, recording=False, learned=learner)
-        module.visit(learner)
+        walk(learner, module)
         if learner.facts() == known:
             break
     recorder = _Resolver(module, recording=True, learned=learner)
-    module.visit(recorder)
+    walk(recorder, module)
     return ApiSurface(tuple(recorder.uses), tuple(recorder.unresolved), tuple(dict.fromkeys(recorder.imports)))
+
+
+#: Fields that hold only whitespace, punctuation or operators: never worth descending into.
+_SKIPPED_FIELDS = ("whitespace", "lpar", "rpar", "comma", "semicolon", "colon", "equal", "dot", "operator", "star",
+                   "leading_lines", "lines_after", "header", "footer", "lbracket", "rbracket", "lbrace", "rbrace",
+                   "asynchronous", "default_indent", "default_newline", "encoding", "has_trailing", "indent",
+                   "trailing", "first_line", "newline", "arrow", "lambda_", "await_", "relative")
+_CHILD_FIELDS: dict[type, tuple[str, ...]] = {}
+
+
+def _child_fields(cls: type) -> tuple[str, ...]:
+    fields = _CHILD_FIELDS.get(cls)
+    if fields is None:
+        fields = _CHILD_FIELDS[cls] = tuple(f.name for f in dataclasses.fields(cls)
+                                            if not f.name.startswith(_SKIPPED_FIELDS))
+    return fields
+
+
+def walk(visitor: "_Resolver", node: cst.CSTNode) -> None:
+    """Visit `node` and its children in source order, with libcst's visit_X / leave_X protocol.
+
+    libcst's own traversal rebuilds every node as it goes (it serves transformers too) and costs about five
+    times as much; read-only analysis needs none of that.
+    """
+    cls = type(node)
+    handlers = _HANDLERS.get((type(visitor), cls))
+    if handlers is None:
+        handlers = _HANDLERS[(type(visitor), cls)] = (
+            getattr(type(visitor), "visit_" + cls.__name__, None), getattr(type(visitor), "leave_" + cls.__name__, None),
+            _child_fields(cls))
+    visit, leave, fields = handlers
+    if visit is not None and visit(visitor, node) is False:
+        return
+    for field_name in fields:
+        child = getattr(node, field_name)
+        if isinstance(child, cst.CSTNode):
+            walk(visitor, child)
+        elif child.__class__ in (tuple, list):
+            for item in child:
+                walk(visitor, item)
+    if leave is not None:
+        leave(visitor, node)
+
+
+_HANDLERS: dict[tuple[type, type], tuple] = {}
 
 
 class _Resolver(cst.CSTVisitor):
@@ -283,7 +329,7 @@ class _Resolver(cst.CSTVisitor):
         owner = target.value
         if isinstance(owner, cst.Name) and owner.value == "self" and self.classes_stack and origin is not None:
             self.learn(self.classes[self.classes_stack[-1]].attrs, target.attr.value, origin)
-        elif origin is not None and not self.recording:
+        elif origin is not None:
             self.learn(self.members, target.attr.value, origin)
 
     @staticmethod
@@ -432,7 +478,7 @@ class _Resolver(cst.CSTVisitor):
         return False
 
     def visit_Return(self, node: cst.Return) -> None:
-        if node.value is not None and self.functions and not self.recording:
+        if node.value is not None and self.functions:
             self.learn(self.returns, self.functions[-1], self.origin(node.value))
 
     def visit_Lambda(self, node: cst.Lambda) -> bool:
@@ -493,7 +539,7 @@ class _Resolver(cst.CSTVisitor):
                 self._consume_target(element.value)
 
     def _learn_keys(self, value: cst.BaseExpression) -> None:
-        if self.recording or not isinstance(value, cst.Dict):
+        if not isinstance(value, cst.Dict):
             return
         for element in value.elements:
             if isinstance(element, cst.DictElement) and isinstance(element.key, cst.SimpleString):
@@ -667,8 +713,8 @@ class _Resolver(cst.CSTVisitor):
 
     def visit_Call(self, node: cst.Call) -> None:
         self.consumed.add(id(node.func))
+        self._learn_arguments(node)
         if not self.recording:
-            self._learn_arguments(node)
             return
         kind, name = self._callee_name(node.func)
         if kind == "framework":

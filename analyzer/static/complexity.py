@@ -6,6 +6,8 @@ import ast
 import complexipy
 from radon.visitors import ComplexityVisitor
 
+from analyzer.static.size import is_docstring
+
 #: Compound statements that open a nesting level (definitions do not: they are structure, not control flow).
 _NESTING = (ast.If, ast.For, ast.AsyncFor, ast.While, ast.With, ast.AsyncWith, ast.Try, ast.Match)
 if hasattr(ast, "TryStar"):
@@ -35,15 +37,28 @@ def file_cognitive(source: str) -> tuple[int, dict[str, int]]:
     return int(result.complexity), {fn.name.replace("::", "."): int(fn.complexity) for fn in result.functions}
 
 
-def max_nesting(node: ast.AST) -> int:
-    """The deepest nesting of control-flow blocks under `node`; nested functions restart at their own depth."""
-    def depth(current: ast.AST, level: int) -> int:
-        deepest = level
-        for child in ast.iter_child_nodes(current):
-            if isinstance(child, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef, ast.Lambda)):
-                deepest = max(deepest, depth(child, 0))
-            else:
-                deepest = max(deepest, depth(child, level + isinstance(child, _NESTING)))
-        return deepest
+def block_structure(tree: ast.Module) -> dict[ast.AST, tuple[int, int]]:
+    """(statements, deepest control-flow nesting) of the module and of every function and class, in one pass.
 
-    return depth(node, 0)
+    Statements are ast statement nodes, docstrings excluded; a block's own `def` line counts as one. Nesting counts
+    compound statements (if, for, while, with, try, match), not definitions: a nested function restarts at zero.
+    """
+    found: dict[ast.AST, tuple[int, int]] = {}
+
+    def measure(node: ast.AST, level: int) -> tuple[int, int]:
+        statements = int(isinstance(node, ast.stmt) and not is_docstring(node))
+        deepest = level
+        for child in ast.iter_child_nodes(node):
+            if isinstance(child, _DEFINITIONS):
+                inner = found[child] = measure(child, 0)
+            else:
+                inner = measure(child, level + isinstance(child, _NESTING))
+            statements += inner[0]
+            deepest = max(deepest, inner[1])
+        return statements, deepest
+
+    found[tree] = measure(tree, 0)
+    return found
+
+
+_DEFINITIONS = (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef, ast.Lambda)

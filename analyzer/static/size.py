@@ -1,13 +1,14 @@
 """Size of source code: source lines, statements and tokens, with docstrings and comments left out.
 
-Statements are counted as ast statement nodes, not as radon's LLOC, which counts a line whose last colon is not
-its final token (x[:, 0], {"k": 1}, lambda) as two.
+Statements are counted as ast statement nodes (see complexity.block_structure), not as radon's LLOC, which counts
+a line whose last colon is not its final token (x[:, 0], {"k": 1}, lambda) as two.
 """
 
 from __future__ import annotations
 
 import ast
 import io
+from bisect import bisect_left, bisect_right
 import token
 import tokenize
 from dataclasses import dataclass
@@ -19,7 +20,7 @@ _NON_CODE = {token.COMMENT, token.NL, token.NEWLINE, token.INDENT, token.DEDENT,
 class CodeLines:
     """Which physical lines hold code, and the tokens on them; computed once per file."""
 
-    lines: frozenset[int]  #: 1-based line numbers holding at least one code token
+    lines: tuple[int, ...]  #: 1-based line numbers holding at least one code token, sorted
     tokens: tuple[int, ...]  #: the start line of every code token, in order
 
 
@@ -33,7 +34,7 @@ def code_lines(source: str, tree: ast.Module) -> CodeLines:
             continue
         starts.append(tok.start[0])
         lines.update(range(tok.start[0], tok.end[0] + 1))
-    return CodeLines(frozenset(lines), tuple(starts))
+    return CodeLines(tuple(sorted(lines)), tuple(starts))
 
 
 def _docstring_lines(tree: ast.Module) -> set[int]:
@@ -41,27 +42,18 @@ def _docstring_lines(tree: ast.Module) -> set[int]:
     found: set[int] = set()
     for owner in owners:
         body = owner.body
-        if body and isinstance(body[0], ast.Expr) and isinstance(body[0].value, ast.Constant) \
-                and isinstance(body[0].value.value, str):
+        if body and is_docstring(body[0]):
             found.update(range(body[0].lineno, (body[0].end_lineno or body[0].lineno) + 1))
     return found
 
 
 def count_in_range(code: CodeLines, first: int, last: int) -> tuple[int, int]:
     """(SLOC, tokens) between two physical lines, inclusive."""
-    sloc = sum(1 for line in code.lines if first <= line <= last)
-    tokens = sum(1 for line in code.tokens if first <= line <= last)
+    sloc = bisect_right(code.lines, last) - bisect_left(code.lines, first)
+    tokens = bisect_right(code.tokens, last) - bisect_left(code.tokens, first)
     return sloc, tokens
 
 
-def count_statements(node: ast.AST) -> int:
-    """Statement nodes under `node` (itself included when it is one), docstrings excluded."""
-    count = 0
-    for child in ast.walk(node):
-        if isinstance(child, ast.stmt) and not _is_docstring(child):
-            count += 1
-    return count
-
-
-def _is_docstring(stmt: ast.stmt) -> bool:
+def is_docstring(stmt: ast.AST) -> bool:
+    """A bare string statement: a docstring, or a string used as a comment."""
     return isinstance(stmt, ast.Expr) and isinstance(stmt.value, ast.Constant) and isinstance(stmt.value.value, str)

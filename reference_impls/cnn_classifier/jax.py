@@ -1,0 +1,48 @@
+"""CNN classifier inference in Flax NNX: nnx.Conv and nnx.BatchNorm on running statistics, called through nnx.jit."""
+
+import jax
+import jax.numpy as jnp
+from flax import nnx
+
+
+class CNN(nnx.Module):
+    def __init__(self, channels, channels1, channels2, classes, *, rngs: nnx.Rngs):
+        self.conv1 = nnx.Conv(channels, channels1, kernel_size=(3, 3), padding="SAME", use_bias=False, rngs=rngs)
+        self.bn = nnx.BatchNorm(channels1, use_running_average=True, epsilon=1e-5, rngs=rngs)
+        self.conv2 = nnx.Conv(channels1, channels2, kernel_size=(3, 3), padding="SAME", rngs=rngs)
+        self.linear = nnx.Linear(channels2, classes, rngs=rngs)
+
+    def __call__(self, x):
+        x = nnx.max_pool(nnx.relu(self.bn(self.conv1(x))), window_shape=(2, 2), strides=(2, 2))
+        x = nnx.relu(self.conv2(x))
+        return self.linear(x.mean(axis=(1, 2)))
+
+
+def setup(inputs, device):
+    w = {name: jnp.asarray(array) for name, array in inputs.items()}
+    channels, channels1 = w["conv1_w"].shape[2:]
+    channels2, classes = w["dense_w"].shape
+    model = CNN(channels, channels1, channels2, classes, rngs=nnx.Rngs(0))
+    model.conv1.kernel[...] = w["conv1_w"]
+    model.bn.scale[...] = w["bn_gamma"]
+    model.bn.bias[...] = w["bn_beta"]
+    model.bn.mean[...] = w["bn_mean"]
+    model.bn.var[...] = w["bn_var"]
+    model.conv2.kernel[...] = w["conv2_w"]
+    model.conv2.bias[...] = w["conv2_b"]
+    model.linear.kernel[...] = w["dense_w"]
+    model.linear.bias[...] = w["dense_b"]
+    return {"model": model, "x": w["x"]}
+
+
+@nnx.jit
+def predict(model, x):
+    return model(x)
+
+
+def run(state):
+    return predict(state["model"], state["x"])
+
+
+def result(state, logits):
+    return {"logits": jax.device_get(logits)}

@@ -1,0 +1,37 @@
+"""CNN classifier inference in Keras 3: a keras.Sequential called with training=False in an XLA tf.function."""
+
+import keras
+import tensorflow as tf
+
+
+def setup(inputs, device):
+    _, height, width, channels = inputs["x"].shape
+    channels1, channels2 = inputs["conv2_w"].shape[2:]
+    classes = inputs["dense_w"].shape[1]
+    model = keras.Sequential([
+        keras.Input(shape=(height, width, channels)),
+        keras.layers.Conv2D(channels1, 3, padding="same", use_bias=False),
+        keras.layers.BatchNormalization(epsilon=1e-5),
+        keras.layers.ReLU(),
+        keras.layers.MaxPooling2D(2),
+        keras.layers.Conv2D(channels2, 3, padding="same", activation="relu"),
+        keras.layers.GlobalAveragePooling2D(),
+        keras.layers.Dense(classes),
+    ])
+    model.set_weights([inputs[name] for name in (
+        "conv1_w", "bn_gamma", "bn_beta", "bn_mean", "bn_var", "conv2_w", "conv2_b", "dense_w", "dense_b",
+    )])
+    return {"model": model, "x": tf.constant(inputs["x"])}
+
+
+@tf.function(jit_compile=True)
+def predict(model, x):
+    return model(x, training=False)
+
+
+def run(state):
+    return predict(state["model"], state["x"])
+
+
+def result(state, logits):
+    return {"logits": logits.numpy()}

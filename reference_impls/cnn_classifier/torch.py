@@ -1,0 +1,50 @@
+"""CNN classifier inference in PyTorch: an nn.Module in eval() on NCHW tensors, compiled with torch.compile."""
+
+import torch
+import torch.nn.functional as F
+from torch import nn
+
+
+class CNN(nn.Module):
+    def __init__(self, channels, channels1, channels2, classes):
+        super().__init__()
+        self.conv1 = nn.Conv2d(channels, channels1, kernel_size=3, padding="same", bias=False)
+        self.bn = nn.BatchNorm2d(channels1, eps=1e-5)
+        self.conv2 = nn.Conv2d(channels1, channels2, kernel_size=3, padding="same")
+        self.fc = nn.Linear(channels2, classes)
+
+    def forward(self, x):
+        x = F.max_pool2d(F.relu(self.bn(self.conv1(x))), kernel_size=2)
+        x = F.relu(self.conv2(x))
+        return self.fc(x.mean(dim=(2, 3)))
+
+
+def setup(inputs, device):
+    t = {name: torch.from_numpy(array) for name, array in inputs.items()}
+    channels, channels1 = t["conv1_w"].shape[2:]
+    channels2, classes = t["dense_w"].shape
+    model = CNN(channels, channels1, channels2, classes)
+    # PyTorch layouts: conv weights (out, in, kh, kw) from (kh, kw, in, out); linear weight (out, in).
+    model.load_state_dict({
+        "conv1.weight": t["conv1_w"].permute(3, 2, 0, 1),
+        "bn.weight": t["bn_gamma"],
+        "bn.bias": t["bn_beta"],
+        "bn.running_mean": t["bn_mean"],
+        "bn.running_var": t["bn_var"],
+        "conv2.weight": t["conv2_w"].permute(3, 2, 0, 1),
+        "conv2.bias": t["conv2_b"],
+        "fc.weight": t["dense_w"].T,
+        "fc.bias": t["dense_b"],
+    })
+    model.to(device).eval()
+    images = t["x"].permute(0, 3, 1, 2).contiguous()  # NHWC -> NCHW
+    return {"model": torch.compile(model), "x": images.to(device)}
+
+
+@torch.inference_mode()
+def run(state):
+    return state["model"](state["x"])
+
+
+def result(state, logits):
+    return {"logits": logits.cpu().numpy()}

@@ -1,0 +1,49 @@
+"""LSTM sequence model inference in Flax NNX: nnx.RNN over an nnx.LSTMCell, then nnx.Linear, under nnx.jit."""
+
+import jax
+import jax.numpy as jnp
+from flax import nnx
+
+
+class SequenceModel(nnx.Module):
+    def __init__(self, features, hidden, classes, *, rngs: nnx.Rngs):
+        self.rnn = nnx.RNN(nnx.LSTMCell(features, hidden, rngs=rngs))
+        self.linear = nnx.Linear(hidden, classes, rngs=rngs)
+
+    def __call__(self, x):
+        hidden = self.rnn(x)
+        return hidden, self.linear(hidden[:, -1])
+
+
+def setup(inputs, device):
+    w = {name: jnp.asarray(array) for name, array in inputs.items()}
+    features = w["kernel"].shape[0]
+    hidden, classes = w["dense_w"].shape
+    model = SequenceModel(features, hidden, classes, rngs=nnx.Rngs(0))
+    # nnx.LSTMCell keeps one input kernel and one biased recurrent layer per gate: split the stacked i, f, g, o.
+    cell = model.rnn.cell
+    gates = ((cell.ii, cell.hi), (cell.if_, cell.hf), (cell.ig, cell.hg), (cell.io, cell.ho))
+    kernels = jnp.split(w["kernel"], 4, axis=-1)
+    recurrent_kernels = jnp.split(w["recurrent_kernel"], 4, axis=-1)
+    biases = jnp.split(w["bias"], 4)
+    for (input_layer, hidden_layer), kernel, recurrent_kernel, bias in zip(gates, kernels, recurrent_kernels, biases):
+        input_layer.kernel[...] = kernel
+        hidden_layer.kernel[...] = recurrent_kernel
+        hidden_layer.bias[...] = bias
+    model.linear.kernel[...] = w["dense_w"]
+    model.linear.bias[...] = w["dense_b"]
+    return {"model": model, "x": w["x"]}
+
+
+@nnx.jit
+def predict(model, x):
+    return model(x)
+
+
+def run(state):
+    return predict(state["model"], state["x"])
+
+
+def result(state, output):
+    hidden, logits = output
+    return {"hidden": jax.device_get(hidden), "logits": jax.device_get(logits)}

@@ -1,0 +1,26 @@
+"""LSTM sequence model inference in Keras 3: a functional model of layers.LSTM and Dense, run with predict_on_batch."""
+
+import keras
+import tensorflow as tf
+
+
+def setup(inputs, device):
+    _, time, features = inputs["x"].shape
+    hidden_size, classes = inputs["dense_w"].shape
+    sequence = keras.Input(shape=(time, features))
+    hidden = keras.layers.LSTM(hidden_size, return_sequences=True)(sequence)
+    logits = keras.layers.Dense(classes)(hidden[:, -1])
+    model = keras.Model(sequence, [hidden, logits])
+    model.set_weights([inputs[name] for name in ("kernel", "recurrent_kernel", "bias", "dense_w", "dense_b")])
+    # On a GPU Keras turns jit_compile off again (with a warning): its cuDNN LSTM kernel has no XLA form.
+    model.compile(jit_compile=True)
+    return {"model": model, "x": tf.constant(inputs["x"])}
+
+
+def run(state):
+    return state["model"].predict_on_batch(state["x"])
+
+
+def result(state, output):
+    hidden, logits = output
+    return {"hidden": hidden, "logits": logits}

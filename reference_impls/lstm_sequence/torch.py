@@ -1,0 +1,43 @@
+"""LSTM sequence model inference in PyTorch: nn.LSTM(batch_first=True), then nn.Linear, under torch.compile."""
+
+import torch
+from torch import nn
+
+
+class SequenceModel(nn.Module):
+    def __init__(self, features, hidden, classes):
+        super().__init__()
+        self.lstm = nn.LSTM(features, hidden, batch_first=True)
+        self.fc = nn.Linear(hidden, classes)
+
+    def forward(self, x):
+        hidden, _ = self.lstm(x)
+        return hidden, self.fc(hidden[:, -1])
+
+
+def setup(inputs, device):
+    t = {name: torch.from_numpy(array) for name, array in inputs.items()}
+    features = t["kernel"].shape[0]
+    hidden, classes = t["dense_w"].shape
+    model = SequenceModel(features, hidden, classes)
+    # nn.LSTM stacks its gates i, f, g, o like the given kernels, but as (4 * hidden, in), and has two biases.
+    model.load_state_dict({
+        "lstm.weight_ih_l0": t["kernel"].T,
+        "lstm.weight_hh_l0": t["recurrent_kernel"].T,
+        "lstm.bias_ih_l0": t["bias"],
+        "lstm.bias_hh_l0": torch.zeros_like(t["bias"]),
+        "fc.weight": t["dense_w"].T,
+        "fc.bias": t["dense_b"],
+    })
+    model.to(device).eval()
+    return {"model": torch.compile(model), "x": t["x"].to(device)}
+
+
+@torch.inference_mode()
+def run(state):
+    return state["model"](state["x"])
+
+
+def result(state, output):
+    hidden, logits = output
+    return {"hidden": hidden.cpu().numpy(), "logits": logits.cpu().numpy()}

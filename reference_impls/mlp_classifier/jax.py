@@ -1,0 +1,42 @@
+"""MLP classifier inference in Flax NNX: an nnx.Module of nnx.Linear layers called through nnx.jit."""
+
+import jax
+import jax.numpy as jnp
+from flax import nnx
+
+
+class MLP(nnx.Module):
+    def __init__(self, features, hidden1, hidden2, classes, *, rngs: nnx.Rngs):
+        self.linear1 = nnx.Linear(features, hidden1, rngs=rngs)
+        self.linear2 = nnx.Linear(hidden1, hidden2, rngs=rngs)
+        self.linear3 = nnx.Linear(hidden2, classes, rngs=rngs)
+
+    def __call__(self, x):
+        x = nnx.relu(self.linear1(x))
+        x = nnx.relu(self.linear2(x))
+        return self.linear3(x)
+
+
+def setup(inputs, device):
+    features, hidden1 = inputs["w1"].shape
+    hidden2, classes = inputs["w3"].shape
+    model = MLP(features, hidden1, hidden2, classes, rngs=nnx.Rngs(0))
+    for i, linear in enumerate((model.linear1, model.linear2, model.linear3), start=1):
+        linear.kernel[...] = jnp.asarray(inputs[f"w{i}"])
+        linear.bias[...] = jnp.asarray(inputs[f"b{i}"])
+    return {"model": model, "x": jnp.asarray(inputs["x"])}
+
+
+@nnx.jit
+def predict(model, x):
+    logits = model(x)
+    return logits, nnx.softmax(logits, axis=-1)
+
+
+def run(state):
+    return predict(state["model"], state["x"])
+
+
+def result(state, output):
+    logits, probs = output
+    return {"logits": jax.device_get(logits), "probs": jax.device_get(probs)}

@@ -1,0 +1,32 @@
+"""MLP classifier inference in Keras 3: a keras.Sequential of Dense layers called in an XLA tf.function."""
+
+import keras
+import tensorflow as tf
+
+
+def setup(inputs, device):
+    features, hidden1 = inputs["w1"].shape
+    hidden2, classes = inputs["w3"].shape
+    model = keras.Sequential([
+        keras.Input(shape=(features,)),
+        keras.layers.Dense(hidden1, activation="relu"),
+        keras.layers.Dense(hidden2, activation="relu"),
+        keras.layers.Dense(classes),
+    ])
+    model.set_weights([inputs[name] for name in ("w1", "b1", "w2", "b2", "w3", "b3")])
+    return {"model": model, "x": tf.constant(inputs["x"])}
+
+
+@tf.function(jit_compile=True)
+def predict(model, x):
+    logits = model(x, training=False)
+    return logits, keras.ops.softmax(logits, axis=-1)
+
+
+def run(state):
+    return predict(state["model"], state["x"])
+
+
+def result(state, output):
+    logits, probs = output
+    return {"logits": logits.numpy(), "probs": probs.numpy()}

@@ -1,0 +1,42 @@
+"""Embedding text classifier with masked mean pooling: a Flax NNX module around nnx.Embed."""
+
+import jax
+import jax.numpy as jnp
+from flax import nnx
+
+
+class TextClassifier(nnx.Module):
+    def __init__(self, vocab_size, embed_dim, hidden_dim, num_classes, *, rngs):
+        self.embed = nnx.Embed(vocab_size, embed_dim, rngs=rngs)
+        self.hidden = nnx.Linear(embed_dim, hidden_dim, rngs=rngs)
+        self.classifier = nnx.Linear(hidden_dim, num_classes, rngs=rngs)
+
+    def __call__(self, tokens):
+        mask = (tokens != 0)[..., None]
+        pooled = jnp.sum(self.embed(tokens) * mask, axis=1) / jnp.sum(mask, axis=1)
+        return self.classifier(nnx.relu(self.hidden(pooled)))
+
+
+@nnx.jit
+def classify(model, tokens):
+    return model(tokens)
+
+
+def setup(inputs, device):
+    vocab_size, embed_dim = inputs["embedding"].shape
+    hidden_dim, num_classes = inputs["w2"].shape
+    model = TextClassifier(vocab_size, embed_dim, hidden_dim, num_classes, rngs=nnx.Rngs(0))
+    model.embed.embedding.value = jnp.asarray(inputs["embedding"])
+    model.hidden.kernel.value = jnp.asarray(inputs["w1"])
+    model.hidden.bias.value = jnp.asarray(inputs["b1"])
+    model.classifier.kernel.value = jnp.asarray(inputs["w2"])
+    model.classifier.bias.value = jnp.asarray(inputs["b2"])
+    return {"model": model, "tokens": jnp.asarray(inputs["tokens"])}
+
+
+def run(state):
+    return classify(state["model"], state["tokens"])
+
+
+def result(state, logits):
+    return {"logits": jax.device_get(logits)}

@@ -1,0 +1,31 @@
+"""Embedding text classifier: Keras Embedding(mask_zero=True) + GlobalAveragePooling1D, which honours the mask."""
+
+import keras
+import tensorflow as tf
+
+
+@tf.function(jit_compile=True)
+def classify(model, tokens):
+    return model(tokens)
+
+
+def setup(inputs, device):
+    vocab_size, embed_dim = inputs["embedding"].shape
+    hidden_dim, num_classes = inputs["w2"].shape
+    model = keras.Sequential([
+        keras.Input(shape=(None,), dtype="int64"),
+        keras.layers.Embedding(vocab_size, embed_dim, mask_zero=True),
+        keras.layers.GlobalAveragePooling1D(),
+        keras.layers.Dense(hidden_dim, activation="relu"),
+        keras.layers.Dense(num_classes),
+    ])
+    model.set_weights([inputs[name] for name in ("embedding", "w1", "b1", "w2", "b2")])
+    return {"model": model, "tokens": tf.constant(inputs["tokens"])}
+
+
+def run(state):
+    return classify(state["model"], state["tokens"])
+
+
+def result(state, logits):
+    return {"logits": logits.numpy()}

@@ -1,0 +1,42 @@
+"""Embedding text classifier with masked mean pooling: an nn.Module around nn.Embedding(padding_idx=0)."""
+
+import torch
+from torch import nn
+
+
+class TextClassifier(nn.Module):
+    def __init__(self, vocab_size, embed_dim, hidden_dim, num_classes):
+        super().__init__()
+        self.embedding = nn.Embedding(vocab_size, embed_dim, padding_idx=0)
+        self.hidden = nn.Linear(embed_dim, hidden_dim)
+        self.classifier = nn.Linear(hidden_dim, num_classes)
+
+    def forward(self, tokens):
+        mask = (tokens != 0).unsqueeze(-1)
+        pooled = (self.embedding(tokens) * mask).sum(dim=1) / mask.sum(dim=1)
+        return self.classifier(torch.relu(self.hidden(pooled)))
+
+
+def setup(inputs, device):
+    t = {name: torch.from_numpy(array) for name, array in inputs.items()}
+    vocab_size, embed_dim = t["embedding"].shape
+    hidden_dim, num_classes = t["w2"].shape
+    model = TextClassifier(vocab_size, embed_dim, hidden_dim, num_classes)
+    model.load_state_dict({
+        "embedding.weight": t["embedding"],
+        "hidden.weight": t["w1"].T,
+        "hidden.bias": t["b1"],
+        "classifier.weight": t["w2"].T,
+        "classifier.bias": t["b2"],
+    })
+    model.to(device).eval()
+    return {"model": model, "compiled": torch.compile(model), "tokens": t["tokens"].to(device)}
+
+
+def run(state):
+    with torch.inference_mode():
+        return state["compiled"](state["tokens"])
+
+
+def result(state, logits):
+    return {"logits": logits.cpu().numpy()}

@@ -1,0 +1,46 @@
+"""Post-LN transformer encoder block: a Flax NNX module built from MultiHeadAttention, LayerNorm, Linear."""
+
+import jax
+import jax.numpy as jnp
+from flax import nnx
+
+
+class TransformerEncoder(nnx.Module):
+    def __init__(self, embed_dim, num_heads, ff_dim, *, epsilon=1e-5, rngs):
+        self.attention = nnx.MultiHeadAttention(num_heads, embed_dim, decode=False, rngs=rngs)
+        self.norm1 = nnx.LayerNorm(embed_dim, epsilon=epsilon, rngs=rngs)
+        self.ffn_in = nnx.Linear(embed_dim, ff_dim, rngs=rngs)
+        self.ffn_out = nnx.Linear(ff_dim, embed_dim, rngs=rngs)
+        self.norm2 = nnx.LayerNorm(embed_dim, epsilon=epsilon, rngs=rngs)
+
+    def __call__(self, x):
+        x = self.norm1(x + self.attention(x))
+        hidden = nnx.gelu(self.ffn_in(x), approximate=False)
+        return self.norm2(x + self.ffn_out(hidden))
+
+
+@nnx.jit
+def encode(model, x):
+    return model(x)
+
+
+def setup(inputs, device):
+    embed, heads, _ = inputs["wq"].shape
+    model = TransformerEncoder(embed, heads, inputs["w1"].shape[1], rngs=nnx.Rngs(0))
+    params = {name: jnp.asarray(array) for name, array in inputs.items()}
+    attention = model.attention
+    for layer, n in ((attention.query, "q"), (attention.key, "k"), (attention.value, "v"), (attention.out, "o")):
+        layer.kernel.value, layer.bias.value = params[f"w{n}"], params[f"b{n}"]
+    for layer, n in ((model.ffn_in, "1"), (model.ffn_out, "2")):
+        layer.kernel.value, layer.bias.value = params[f"w{n}"], params[f"b{n}"]
+    for layer, n in ((model.norm1, "ln1"), (model.norm2, "ln2")):
+        layer.scale.value, layer.bias.value = params[f"{n}_scale"], params[f"{n}_bias"]
+    return {"model": model, "x": params["x"]}
+
+
+def run(state):
+    return encode(state["model"], state["x"])
+
+
+def result(state, y):
+    return {"y": jax.device_get(y)}

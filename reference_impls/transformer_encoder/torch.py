@@ -1,0 +1,39 @@
+"""Post-LN transformer encoder block: torch.nn.TransformerEncoderLayer with exact GELU."""
+
+import torch
+from torch import nn
+
+
+def setup(inputs, device):
+    t = {name: torch.from_numpy(array) for name, array in inputs.items()}
+    embed, heads, _ = t["wq"].shape
+    model = nn.TransformerEncoderLayer(
+        embed, heads, dim_feedforward=t["w1"].shape[1], activation="gelu", layer_norm_eps=1e-5,
+        batch_first=True, norm_first=False,
+    )
+    # Canonical kernels are (in, out) with per-head attention kernels; torch stores (out, in).
+    model.load_state_dict({
+        "self_attn.in_proj_weight": torch.cat([t[w].reshape(embed, embed).T for w in ("wq", "wk", "wv")]),
+        "self_attn.in_proj_bias": torch.cat([t[b].flatten() for b in ("bq", "bk", "bv")]),
+        "self_attn.out_proj.weight": t["wo"].reshape(embed, embed).T,
+        "self_attn.out_proj.bias": t["bo"],
+        "linear1.weight": t["w1"].T,
+        "linear1.bias": t["b1"],
+        "linear2.weight": t["w2"].T,
+        "linear2.bias": t["b2"],
+        "norm1.weight": t["ln1_scale"],
+        "norm1.bias": t["ln1_bias"],
+        "norm2.weight": t["ln2_scale"],
+        "norm2.bias": t["ln2_bias"],
+    })
+    model.to(device).eval()
+    return {"model": model, "compiled": torch.compile(model), "x": t["x"].to(device)}
+
+
+def run(state):
+    with torch.inference_mode():
+        return state["compiled"](state["x"])
+
+
+def result(state, y):
+    return {"y": y.cpu().numpy()}
