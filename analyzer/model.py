@@ -4,7 +4,8 @@ Records are frozen dataclasses of plain values, so they pickle across processes 
 `to_dict` / `from_dict` give the JSON form; the document carries SCHEMA_VERSION.
 
 Schema versions (record every change of format here):
-  1  first version: static report (files, functions, API uses, ceremony, problems, environment).
+  1  first version: static report (files, functions, API uses, ceremony, problems, environment);
+     run records (status, errors, timing, compile latency, memory, cold start) and the study document.
 """
 
 from __future__ import annotations
@@ -126,3 +127,95 @@ def static_environment() -> dict[str, str]:
         except PackageNotFoundError:
             env[package] = "missing"
     return env
+
+
+#: Statuses of a run, in the order reports list them.
+RUN_STATUSES = ("passed", "wrong_answer", "crashed", "timed_out", "skipped", "not_applicable")
+
+
+@dataclass(frozen=True)
+class Timing:
+    """Steady-state time of one run() call, from repeated timed samples after warm-up."""
+
+    median_s: float  #: median seconds per call
+    iqr_s: float  #: inter-quartile range of the per-call samples, seconds
+    ci_low_s: float  #: lower end of the 95% confidence interval of the median (bootstrap)
+    ci_high_s: float  #: upper end of that interval
+    mean_s: float  #: mean seconds per call
+    stdev_s: float  #: standard deviation of the samples
+    samples: tuple[float, ...]  #: seconds per call of each timed sample (each the mean over `loops` calls)
+    loops: int  #: calls per sample, calibrated so a sample lasts at least the minimum measuring time
+    unstable: bool  #: IQR / median above 10%: read the median with care
+
+
+@dataclass(frozen=True)
+class RunRecord:
+    """One implementation in one mode on one device: its verdict and what was measured."""
+
+    task: str
+    framework: str
+    variant: str  #: "default" or the variant suffix
+    mode: str  #: "eager" or "compiled"
+    device: str  #: "cpu" or "cuda"
+    size: str  #: "small" or "full"
+    status: str  #: one of RUN_STATUSES
+    reason: str = ""  #: why, for every status but passed
+    max_abs_err: float | None = None  #: against the oracle
+    max_rel_err: float | None = None
+    nondeterministic: bool | None = None  #: a second fresh run differed from the first
+    import_s: float | None = None  #: importing the framework in a fresh worker (cold start)
+    first_result_s: float | None = None  #: setup plus the first run() call, compilation included
+    compile_s: float | None = None  #: first call minus the steady-state median: compile and first-call latency
+    timing: Timing | None = None  #: steady state; None when not timed
+    peak_host_mb: float | None = None  #: peak resident memory of the worker during this run, MiB
+    peak_device_mb: float | None = None  #: peak accelerator memory from the framework's allocator, MiB
+    flops: float | None = None  #: floating-point operations per run() call, from the task spec
+    round: int = 0  #: the interleaving round this record was measured in
+
+    @property
+    def key(self) -> tuple[str, str, str, str]:
+        return (self.task, self.framework, self.variant, self.mode)
+
+
+def run_record_from_dict(data: Mapping[str, Any]) -> RunRecord:
+    values = dict(data)
+    if values.get("timing") is not None:
+        timing = dict(values["timing"])
+        timing["samples"] = tuple(timing.get("samples", ()))
+        values["timing"] = Timing(**timing)
+    return RunRecord(**values)
+
+
+@dataclass(frozen=True)
+class StudyResults:
+    """Everything one study produced: static figures, runs, and the environment they were measured in."""
+
+    static: StaticReport | None
+    runs: tuple[RunRecord, ...] = ()
+    environment: Mapping[str, Any] = field(default_factory=dict)  #: CPU, threads, GPU, versions, precision flags
+    created: str = ""  #: ISO 8601 time the study finished
+    schema_version: int = SCHEMA_VERSION
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "schema_version": self.schema_version,
+            "created": self.created,
+            "environment": dict(self.environment),
+            "static": self.static.to_dict() if self.static else None,
+            "runs": [dataclasses.asdict(run) for run in self.runs],
+        }
+
+    @classmethod
+    def from_dict(cls, data: Mapping[str, Any]) -> "StudyResults":
+        version = data.get("schema_version")
+        if version != SCHEMA_VERSION:
+            raise ValueError(f"schema_version {version!r} is not supported; expected {SCHEMA_VERSION}")
+        static = data.get("static")
+        return cls(
+            static=StaticReport.from_dict(static) if static else None,
+            runs=tuple(run_record_from_dict(run) for run in data.get("runs", ())),
+            environment=dict(data.get("environment", {})),
+            created=str(data.get("created", "")),
+            schema_version=version,
+        )
+
