@@ -6,6 +6,7 @@ Reading the catalog parses TOML and lists files; it never imports a task's oracl
 from __future__ import annotations
 
 import ast
+import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -16,6 +17,8 @@ from analyzer.spec import ORACLE_FILE, SpecError, TaskSpec, load_spec
 TASKS_DIR = PROJECT_ROOT / "tasks"
 IMPLS_DIR = PROJECT_ROOT / "reference_impls"
 IMPL_FUNCTIONS = ("setup", "run", "result")
+#: A comment that takes a file out of the compiled mode, with the reason: `# usability-score: eager-only: <why>`.
+EAGER_ONLY = re.compile(r"^# usability-score: eager-only:?\s*(.*)$", re.MULTILINE)
 ORACLE_FUNCTIONS = ("make_inputs", "reference")
 
 
@@ -89,3 +92,13 @@ def check_source(path: Path, functions: tuple[str, ...]) -> list[str]:
     defined = {node.name for node in tree.body if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef))}
     missing = [fn for fn in functions if fn not in defined]
     return [f"{path}: missing top-level function(s) {', '.join(missing)}"] if missing else []
+
+
+def eager_only_reason(path: Path) -> str | None:
+    """The reason a file gives for having no compiled form, or None (read as text, never imported)."""
+    try:
+        match = EAGER_ONLY.search(path.read_text(encoding="utf-8", errors="replace"))
+    except OSError:
+        return None
+    return (match.group(1).strip() or "the file declares itself eager-only") if match else None
+

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import sys
 from pathlib import Path
 from typing import List, Optional
@@ -80,6 +81,213 @@ def static_cmd(
     raise typer.Exit(1 if report.problems else 0)
 
 
+def _frameworks(names: Optional[List[str]]) -> tuple[str, ...]:
+    from analyzer.frameworks import FRAMEWORKS, UnknownFrameworkError, canonical_framework
+
+    try:
+        chosen = [canonical_framework(name) for name in names or []]
+    except UnknownFrameworkError as exc:
+        raise fail(f"--framework: {exc}")
+    return tuple(dict.fromkeys(chosen)) or tuple(FRAMEWORKS)
+
+
+def _check_choice(flag: str, value: str, choices: tuple[str, ...]) -> None:
+    if value not in choices:
+        raise fail(f"{flag} {value!r}: expected one of {', '.join(choices)}")
+
+
+@app.command("run")
+def run_cmd(
+    task: Optional[List[str]] = typer.Option(None, "--task", "-t", help="Only these tasks (repeatable)."),
+    framework: Optional[List[str]] = typer.Option(None, "--framework", "-f", help="Only these frameworks."),
+    mode: List[str] = typer.Option(["eager"], "--mode", "-m", help="eager, compiled (repeatable)."),
+    device: str = typer.Option("auto", "--device", help="auto (a GPU wherever a framework sees one), cpu, cuda."),
+    size: str = typer.Option("small", "--size", help="small (CPU-sized) or full (GPU-sized)."),
+    rounds: int = typer.Option(1, "--rounds", help="Repeat the whole interleaved pass this many times."),
+    threads: int = typer.Option(0, "--threads", help="Threads per framework (default: every available core)."),
+    out: Path = typer.Option(Path("results"), "--out", help="Folder for runs.jsonl and study.json."),
+    resume: bool = typer.Option(False, "--resume", help="Keep the records already in --out and run the rest."),
+    timeout: float = typer.Option(300.0, "--timeout", help="Seconds one job may take before it is stopped."),
+    root: Optional[Path] = typer.Option(None, "--root", help="A folder holding tasks/ and reference_impls/."),
+) -> None:
+    """Run every implementation in worker processes: check it against its oracle and time it."""
+    from analyzer.spec import MODES
+
+    plan = _run_plan(mode=mode, framework=framework, device=device, size=size, rounds=rounds, threads=threads,
+                     timeout=timeout)
+    selected = _select_tasks(_catalog(root), task)
+    records = _execute(selected, plan, out=out, resume=resume).runs
+    from analyzer.reporting.console import print_failures, run_table
+
+    console.print(run_table(records))
+    print_failures(console, records)
+    raise typer.Exit(0 if all(r.status in ("passed", "not_applicable", "skipped") for r in records) else 1)
+
+
+def _run_plan(*, mode, framework, device, size, rounds, threads, timeout):
+    from analyzer.environment import available_cores
+    from analyzer.execution.runner import Limits
+    from analyzer.spec import MODES, SIZES
+    from analyzer.study import RunPlan
+
+    for m in mode:
+        _check_choice("--mode", m, MODES)
+    _check_choice("--device", device, ("auto", "cpu", "cuda"))
+    _check_choice("--size", size, SIZES)
+    if rounds < 1:
+        raise fail(f"--rounds {rounds}: expected a whole number of at least 1")
+    if threads < 0:
+        raise fail(f"--threads {threads}: expected a whole number of at least 1 (0: every available core)")
+    if timeout <= 0:
+        raise fail(f"--timeout {timeout:g}: expected a positive number of seconds")
+    return RunPlan(modes=tuple(dict.fromkeys(mode)), frameworks=_frameworks(framework), device=device, size=size,
+                   threads=threads or available_cores(), rounds=rounds, limits=Limits(timeout_s=timeout))
+
+
+def _execute(tasks, plan, *, out: Path, resume: bool, static=None):
+    """Plan, run with a progress bar, save runs.jsonl and study.json, and return the study (rounds combined)."""
+    from datetime import datetime, timezone
+
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+
+    from analyzer.environment import describe_machine
+    from analyzer.model import StudyResults
+    from analyzer.outdir import OutputDir, OutputDirError
+    from analyzer.study import RUNS_FILE, combine_rounds, execute, load_runs, plan as make_plan
+
+    planned = make_plan(tasks, plan)
+    versions: dict = {}
+    try:
+        with OutputDir(out), Progress(TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(),
+                                      TimeElapsedColumn(), console=console, transient=True) as progress:
+            bar = progress.add_task("running", total=len(planned))
+            records = execute(
+                planned, plan, out_dir=out, resume=resume, versions=versions,
+                on_start=lambda p: progress.update(bar, description=f"{p.key[0]} {p.key[1]} {p.key[3]}"),
+                on_record=lambda r: progress.advance(bar),
+            )
+    except OutputDirError as exc:
+        raise fail(str(exc))
+    except KeyboardInterrupt:
+        kept = len(load_runs(out / RUNS_FILE))
+        raise fail(f"interrupted: {kept} finished record(s) kept in {out / RUNS_FILE}; continue with --resume",
+                   code=130)
+    combined = combine_rounds(records)
+    environment = {**describe_machine(threads=plan.threads, device=plan.device), "frameworks": versions,
+                   "modes": list(plan.modes), "size": plan.size, "rounds": plan.rounds}
+    study = StudyResults(static=static, runs=tuple(combined), environment=environment,
+                         created=datetime.now(timezone.utc).isoformat(timespec="seconds"))
+    (out / "study.json").write_text(json.dumps(study.to_dict(), indent=1), encoding="utf-8")
+    return study
+
+
+def _load_weights(path: Optional[Path]):
+    from analyzer.scoring import WeightsError, load_weights
+
+    try:
+        return load_weights(path)
+    except WeightsError as exc:
+        raise fail(f"--weights: {exc}")
+
+
+def _report(study, out: Path, weights: Optional[Path]) -> None:
+    """Score the study, print the scorecard and write every report format into `out`."""
+    from analyzer.reporting.files import build_report, write_report
+    from analyzer.reporting.scorecard import report_group
+    from analyzer.scoring import ScoringError
+
+    try:
+        report = build_report(study, weights_path=weights)
+    except ScoringError as exc:
+        raise fail(f"scoring: {exc}")
+    console.print(report_group(report.scorecard, report.claims, report.rows))
+    written = write_report(report, out)
+    console.print("reports: " + ", ".join(str(p) for p in written), highlight=False)
+
+
+@app.command("report")
+def report_cmd(
+    saved: Path = typer.Argument(..., help="A report.json (or a study.json, which is scored first)."),
+    out: Path = typer.Option(Path("report"), "--out", help="Folder for the rendered files."),
+    fmt: List[str] = typer.Option(["json", "csv", "md", "html"], "--format", help="json, csv, md, html."),
+    weights: Optional[Path] = typer.Option(None, "--weights", help="Weights TOML (for a study.json only)."),
+) -> None:
+    """Render reports again from saved results, without running anything."""
+    from analyzer.model import StudyResults
+    from analyzer.reporting.files import FORMATS, ReportError, build_report, read_report, write_report
+    from analyzer.reporting.scorecard import report_group
+
+    for name in fmt:
+        _check_choice("--format", name, tuple(FORMATS))
+    try:
+        data = json.loads(saved.read_text(encoding="utf-8"))
+    except OSError as exc:
+        raise fail(f"{saved}: cannot read ({exc.strerror})")
+    except (UnicodeDecodeError, json.JSONDecodeError) as exc:
+        raise fail(f"{saved}: not a JSON file ({exc})")
+    try:
+        if isinstance(data, dict) and "runs" in data and "format" not in data:
+            report = build_report(StudyResults.from_dict(data), weights_path=weights)
+        else:
+            report = read_report(saved)
+    except (ReportError, ValueError, KeyError, TypeError) as exc:
+        raise fail(f"{saved}: {exc}")
+    console.print(report_group(report.scorecard, report.claims, report.rows))
+    for path in write_report(report, out, fmt):
+        console.print(f"wrote {path}", highlight=False)
+
+
+@app.command("compare")
+def compare_cmd(
+    old: Path = typer.Argument(..., help="The earlier report.json."),
+    new: Path = typer.Argument(..., help="The later report.json."),
+    markdown: bool = typer.Option(False, "--markdown", help="Print Markdown (for a pull-request comment)."),
+    min_change: float = typer.Option(0.0, "--min-change", help="Hide relative changes smaller than this (0.05 = 5%)."),
+) -> None:
+    """Show what changed between two saved reports: figures, scores, claim verdicts, versions."""
+    from analyzer.reporting.compare import compare, comparison_markdown, comparison_renderable
+    from analyzer.reporting.files import ReportError, read_report
+
+    try:
+        comparison = compare(read_report(old), read_report(new), min_relative=min_change)
+    except ReportError as exc:
+        raise fail(str(exc))
+    if markdown:
+        console.print(comparison_markdown(comparison), markup=False, highlight=False, soft_wrap=True)
+    else:
+        console.print(comparison_renderable(comparison))
+
+
+@app.command("show")
+def show_cmd(
+    task: str = typer.Argument(..., help="A task id."),
+    results: Optional[Path] = typer.Option(None, "--results", help="A report.json or study.json to take figures "
+                                           "from (default: static figures measured now)."),
+) -> None:
+    """Put a task's implementations side by side, syntax-highlighted, with their figures under them."""
+    from analyzer.catalog import IMPLS_DIR
+    from analyzer.corpus import discover
+    from analyzer.model import StudyResults
+    from analyzer.reporting.files import ReportError, build_report, read_report, task_sources
+    from analyzer.reporting.scorecard import side_by_side
+    from analyzer.static.batch import analyze_corpus
+    from analyzer.static.cache import StaticCache
+
+    catalog = _catalog(None)
+    _select_tasks(catalog, [task])
+    if results is None:
+        study = StudyResults(static=analyze_corpus(discover(IMPLS_DIR), tasks=[task], cache=StaticCache()))
+        report = build_report(study)
+    else:
+        try:
+            data = json.loads(results.read_text(encoding="utf-8"))
+            report = (build_report(StudyResults.from_dict(data)) if "runs" in data and "format" not in data
+                      else read_report(results))
+        except (OSError, ValueError, ReportError) as exc:
+            raise fail(f"--results {results}: {exc}")
+    console.print(side_by_side(task, report.rows, task_sources(report.study, task, root=PROJECT_ROOT)))
+
+
 @app.command("validate")
 def validate_cmd(
     tasks: Optional[List[str]] = typer.Argument(None, help="Task ids (default: every task)."),
@@ -156,13 +364,34 @@ def root(
     ctx: typer.Context,
     version: bool = typer.Option(False, "--version", callback=version_callback, is_eager=True,
                                  help="Print the version and exit."),
+    out: Path = typer.Option(Path("results"), "--out", help="The study's folder (with no command)."),
+    mode: List[str] = typer.Option(["eager"], "--mode", "-m", help="Modes of the study (with no command)."),
+    device: str = typer.Option("auto", "--device", help="auto, cpu or cuda (with no command)."),
+    resume: bool = typer.Option(False, "--resume", help="Continue an interrupted study in --out."),
+    weights: Optional[Path] = typer.Option(None, "--weights", help="A weights TOML (default: the shipped one)."),
 ) -> None:
-    """With no command, run the study: the catalog, then the static analysis of every reference implementation."""
-    if ctx.invoked_subcommand is None:
-        from analyzer.catalog import IMPLS_DIR
+    """With no command, run the whole study: static analysis, then every task in every framework, then the
+    reports, with defaults that fit a 2-core CPU machine (eager mode, small size)."""
+    if ctx.invoked_subcommand is not None:
+        return
+    from analyzer.catalog import IMPLS_DIR
+    from analyzer.corpus import discover
+    from analyzer.reporting.console import print_failures, print_static, run_table
+    from analyzer.static.batch import analyze_corpus
+    from analyzer.static.cache import StaticCache
 
-        list_cmd(root=None)
-        static_cmd(path=IMPLS_DIR, json_out=None, task=None, framework=None, no_cache=False)
+    catalog = _catalog(None)
+    _load_weights(weights)  # a bad weights file is reported before the run spends its time
+    static = analyze_corpus(discover(IMPLS_DIR), cache=StaticCache())
+    plan = _run_plan(mode=mode, framework=None, device=device, size="small", rounds=1, threads=0, timeout=300.0)
+    study = _execute(list(catalog.tasks), plan, out=out, resume=resume, static=static)
+    records = study.runs
+    print_static(console, static)
+    console.print(run_table(records))
+    print_failures(console, records)
+    _report(study, out, weights)
+    raise typer.Exit(0 if not static.problems and all(r.status in ("passed", "not_applicable", "skipped")
+                                                      for r in records) else 1)
 
 
 def main() -> None:

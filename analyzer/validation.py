@@ -6,8 +6,8 @@ import importlib.util
 from dataclasses import dataclass
 from typing import Callable, Iterable
 
-from analyzer.catalog import CatalogTask
-from analyzer.execution.runner import Job, run_jobs
+from analyzer.catalog import CatalogTask, eager_only_reason
+from analyzer.execution.runner import Job, Limits, run_jobs
 from analyzer.frameworks import FRAMEWORKS
 
 
@@ -17,12 +17,12 @@ class Finding:
 
     task: str  #: task id
     subject: str  #: "spec", or "<framework>[/<variant>] <mode>"
-    status: str  #: "problem", "passed", "wrong_answer", "crashed", "timed_out", "skipped"
+    status: str  #: "problem", "passed", "wrong_answer", "crashed", "timed_out", "skipped", "not_applicable"
     message: str  #: empty when passed
 
     @property
     def ok(self) -> bool:
-        return self.status in ("passed", "skipped")
+        return self.status in ("passed", "skipped", "not_applicable")
 
 
 def framework_installed(name: str) -> bool:
@@ -49,6 +49,9 @@ def validate(tasks: Iterable[CatalogTask], *, modes: tuple[str, ...] = ("eager",
         for impl in task.implementations:
             for mode in (m for m in modes if m in task.spec.modes):
                 subject = impl.framework + ("" if impl.variant == "default" else f"/{impl.variant}") + f" {mode}"
+                if mode == "compiled" and (why := eager_only_reason(impl.path)):
+                    emit(Finding(task.id, subject, "not_applicable", f"eager-only: {why}"))
+                    continue
                 if not framework_installed(impl.framework):
                     emit(Finding(task.id, subject, "skipped",
                                  f"{FRAMEWORKS[impl.framework].label} is not installed "
@@ -56,8 +59,8 @@ def validate(tasks: Iterable[CatalogTask], *, modes: tuple[str, ...] = ("eager",
                     continue
                 jobs.append(Job(id=f"{task.id}|{subject}", task=task.id, framework=impl.framework,
                                 variant=impl.variant, mode=mode, task_dir=str(task.spec.path.resolve()),
-                                impl_path=str(impl.path.resolve()), size=size))
-    for record in run_jobs(jobs, timeout_s=timeout_s):
+                                impl_path=str(impl.path.resolve()), size=size, check_determinism=False))
+    for record in run_jobs(jobs, limits=Limits(timeout_s=timeout_s)):
         task_id, subject = record["job"].split("|", 1)
         emit(Finding(task_id, subject, record["status"], record.get("reason", "")))
     return findings

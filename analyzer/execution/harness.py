@@ -75,12 +75,14 @@ def _study_dtype(spec: TaskSpec, key: str, value: Any) -> np.ndarray:
     raise ContractError(f"{spec.oracle_path}: make_inputs() gave '{key}' of dtype {array.dtype}; expected numbers")
 
 
-def run_once(module: ModuleType, case: Case, device: str, sync: Callable[[Any], None]) -> dict[str, np.ndarray]:
-    """setup -> run -> result on a fresh state: the outputs checked against the oracle."""
+def run_once(module: ModuleType, case: Case, device: str,
+             sync: Callable[[Any], None]) -> tuple[dict[str, np.ndarray], Any]:
+    """setup -> run -> result on a fresh state: the outputs checked against the oracle, and the state after
+    that first call (ready to be timed: its first call, compilation included, is behind it)."""
     state = module.setup({key: value.copy() for key, value in case.inputs.items()}, device)
     output = module.run(state)
     sync(output)
     got = module.result(state, output)
     if not isinstance(got, dict):
         raise ContractError(f"result() returned {type(got).__name__}, expected a dict of arrays")
-    return {key: np.asarray(value) for key, value in got.items()}
+    return {key: np.asarray(value) for key, value in got.items()}, state

@@ -1,8 +1,10 @@
-"""Parent side: start a worker per framework, watch it, and turn whatever happens into one record per job.
+"""Parent side: keep one worker per framework, hand it jobs one at a time, and turn whatever happens into a record.
 
-The parent never imports a framework. A worker serves several jobs of one framework to save start-up time; when it
-dies or stops making progress, the job it was on is recorded (exit code or signal, the end of stderr, or the
-time-out) and a fresh worker takes the remaining jobs, so one task's crash never costs another's result.
+The parent never imports a framework. Jobs run strictly one after another (two workers computing at once would
+disturb each other's timings), in the order given, so the caller interleaves frameworks. For each job the parent
+owns the limits: wall time, resident memory and output size. A worker that dies, hangs or breaks a limit is killed
+with its whole process group, its job is recorded with the reason (exit code or signal, the end of its output, the
+limit), and a fresh worker takes the next job: one task's crash never costs another's result.
 """
 
 from __future__ import annotations
@@ -14,23 +16,34 @@ import subprocess
 import sys
 import tempfile
 import time
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, field
 from pathlib import Path
-from typing import Any, Iterator
+from typing import Any, Callable, Iterable, Iterator
 
 #: Variables a worker inherits; everything else in the parent's environment stays behind.
 ENV_WHITELIST = (
     "PATH", "HOME", "LANG", "LC_ALL", "TMPDIR", "PYTHONPATH", "VIRTUAL_ENV", "CUDA_VISIBLE_DEVICES",
-    "LD_LIBRARY_PATH", "OPENBLAS_CORETYPE", "OPENBLAS_L2_SIZE", "XDG_CACHE_HOME",
+    "LD_LIBRARY_PATH", "OPENBLAS_CORETYPE", "OPENBLAS_L2_SIZE", "XDG_CACHE_HOME", "TORCHINDUCTOR_CACHE_DIR",
+    "NVIDIA_VISIBLE_DEVICES", "CUDA_HOME",
 )
-STDERR_TAIL = 800
+OUTPUT_TAIL = 800
+POLL_S = 0.02
+
+
+@dataclass(frozen=True)
+class Limits:
+    """What one job may use before the parent stops it."""
+
+    timeout_s: float = 300.0  #: wall time of one job
+    memory_mb: float = 0.6 * (os.sysconf("SC_PHYS_PAGES") * os.sysconf("SC_PAGE_SIZE")) / 2**20  #: worker RSS
+    output_mb: float = 20.0  #: everything the worker writes to stdout and stderr
 
 
 @dataclass(frozen=True)
 class Job:
-    """One implementation to run once against its oracle."""
+    """One implementation to run once against its oracle, and optionally to time."""
 
-    id: str  #: unique within a run: task/framework/variant/mode
+    id: str  #: unique within a run
     task: str
     framework: str
     variant: str
@@ -38,86 +51,164 @@ class Job:
     task_dir: str
     impl_path: str
     size: str = "small"
-    device: str = "cpu"
+    device: str = "cpu"  #: "cpu", "cuda" or "auto"
     threads: int = 1
+    timing: bool = False
+    check_determinism: bool = True
+    policy: dict[str, Any] = field(default_factory=dict)  #: TimingPolicy overrides
 
 
-def run_jobs(jobs: list[Job], *, timeout_s: float = 300.0) -> Iterator[dict[str, Any]]:
-    """Yield one record per job, framework by framework, as each finishes."""
-    by_framework: dict[str, list[Job]] = {}
-    for job in jobs:
-        by_framework.setdefault(job.framework, []).append(job)
-    for framework, group in by_framework.items():
-        yield from _run_group(framework, group, timeout_s)
+class WorkerProcess:
+    """One live worker of one framework."""
 
-
-def _run_group(framework: str, jobs: list[Job], timeout_s: float) -> Iterator[dict[str, Any]]:
-    pending = list(jobs)
-    while pending:
-        with tempfile.TemporaryDirectory(prefix="usability-score-") as workdir:
-            results_path = Path(workdir) / "results.jsonl"
-            results_path.touch()
-            outcome = _supervise(framework, pending, results_path, Path(workdir), timeout_s)
-            done = [json.loads(line) for line in results_path.read_text(encoding="utf-8").splitlines() if line]
-        for record in done:
-            yield record
-        pending = pending[len(done):]
-        if pending:
-            status, reason = outcome or ("crashed", "worker exited without writing a result")
-            yield {"job": pending[0].id, "status": status, "reason": reason}
-            pending = pending[1:]
-
-
-def _supervise(framework: str, jobs: list[Job], results: Path, workdir: Path, timeout_s: float) -> tuple[str, str] | None:
-    """Run one worker over `jobs`; None if it finished them all, else (status, reason) for the job it was on."""
-    stderr_path = workdir / "stderr.txt"
-    with open(stderr_path, "wb") as stderr:
-        proc = subprocess.Popen(
-            [sys.executable, "-m", "analyzer.execution.worker", framework, str(results)],
-            stdin=subprocess.PIPE, stdout=subprocess.DEVNULL, stderr=stderr, cwd=workdir, env=_worker_env(),
-            start_new_session=True,
+    def __init__(self, framework: str) -> None:
+        self.framework = framework
+        self.dir = Path(tempfile.mkdtemp(prefix=f"usability-score-{framework}-"))
+        self.results = self.dir / "results.jsonl"
+        self.results.touch()
+        self.output = self.dir / "output.txt"
+        self._output_file = open(self.output, "wb")
+        self.proc = subprocess.Popen(
+            [sys.executable, "-m", "analyzer.execution.worker", framework, str(self.results)],
+            stdin=subprocess.PIPE, stdout=self._output_file, stderr=subprocess.STDOUT, cwd=self.dir,
+            env=worker_env(), start_new_session=True,
         )
-        assert proc.stdin is not None
-        proc.stdin.write(json.dumps([asdict(job) for job in jobs]).encode())
-        proc.stdin.close()
-        seen, deadline = 0, time.monotonic() + timeout_s
-        while proc.poll() is None:
-            lines = results.read_bytes().count(b"\n")
-            if lines != seen:
-                seen, deadline = lines, time.monotonic() + timeout_s
+        self.seen = 0
+
+    def submit(self, job: Job) -> None:
+        assert self.proc.stdin is not None
+        self.proc.stdin.write((json.dumps(asdict(job)) + "\n").encode())
+        self.proc.stdin.flush()
+
+    def wait(self, limits: Limits) -> dict[str, Any]:
+        """The next record, or a crashed/timed_out record once the worker dies or breaks a limit."""
+        deadline = time.monotonic() + limits.timeout_s
+        while True:
+            record = self._next_record()
+            if record is not None:
+                return record
+            if self.proc.poll() is not None:
+                record = self._next_record()  # it may have written its line just before exiting
+                return record or {"status": "crashed", "reason": f"worker {exit_reason(self.proc.returncode)}; "
+                                                                  f"output: {self.tail()}"}
             if time.monotonic() > deadline:
-                _kill_group(proc)
-                return "timed_out", f"no result within {timeout_s:g} s"
-            time.sleep(0.05)
-    if proc.returncode == 0:
+                self.kill()
+                return {"status": "timed_out", "reason": f"no result within {limits.timeout_s:g} s"}
+            rss = rss_mb(self.proc.pid)
+            if rss > limits.memory_mb:
+                self.kill()
+                return {"status": "crashed", "reason": f"exceeded the memory limit ({rss:.0f} MiB > "
+                                                       f"{limits.memory_mb:.0f} MiB resident)"}
+            if self.output.stat().st_size > limits.output_mb * 2**20:
+                self.kill()
+                return {"status": "crashed", "reason": f"wrote more than {limits.output_mb:g} MB of output"}
+            time.sleep(POLL_S)
+
+    def _next_record(self) -> dict[str, Any] | None:
+        lines = self.results.read_text(encoding="utf-8").splitlines()
+        if len(lines) > self.seen:
+            self.seen += 1
+            return json.loads(lines[self.seen - 1])
         return None
-    return "crashed", f"worker {_exit_reason(proc.returncode)}; stderr: {_tail(stderr_path)}"
+
+    def tail(self) -> str:
+        self._output_file.flush()
+        with open(self.output, "rb") as output:
+            output.seek(max(self.output.stat().st_size - OUTPUT_TAIL, 0))
+            text = output.read().decode("utf-8", errors="replace").strip()
+        return text.replace("\n", " | ") if text else "(none)"
+
+    @property
+    def alive(self) -> bool:
+        return self.proc.poll() is None
+
+    def kill(self) -> None:
+        """Kill the worker and every process it started (it leads its own process group)."""
+        try:
+            os.killpg(self.proc.pid, signal.SIGKILL)
+        except (ProcessLookupError, PermissionError):
+            pass
+        self.proc.wait()
+
+    def close(self) -> None:
+        if self.alive:
+            try:
+                assert self.proc.stdin is not None
+                self.proc.stdin.close()
+                self.proc.wait(timeout=30)
+            except (subprocess.TimeoutExpired, BrokenPipeError, OSError):
+                pass
+        self.kill()  # also reaps children a worker left behind
+        self._output_file.close()
+        for path in (self.results, self.output):
+            path.unlink(missing_ok=True)
+        self.dir.rmdir()
 
 
-def _worker_env() -> dict[str, str]:
+class WorkerPool:
+    """At most one live worker per framework, replaced after any failure."""
+
+    def __init__(self, limits: Limits) -> None:
+        self.limits = limits
+        self.workers: dict[str, WorkerProcess] = {}
+
+    def run(self, job: Job) -> dict[str, Any]:
+        worker = self.workers.get(job.framework)
+        if worker is None or not worker.alive:
+            if worker is not None:
+                worker.close()
+            worker = self.workers[job.framework] = WorkerProcess(job.framework)
+        try:
+            worker.submit(job)
+        except (BrokenPipeError, OSError):
+            pass  # the worker died between jobs; wait() reports how
+        record = worker.wait(self.limits)
+        if record.get("status") in ("crashed", "timed_out") and not worker.alive:
+            worker.close()
+            del self.workers[job.framework]
+        record["job"] = job.id
+        return record
+
+    def close(self) -> None:
+        for worker in self.workers.values():
+            worker.close()
+        self.workers.clear()
+
+    def __enter__(self) -> "WorkerPool":
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+
+def run_jobs(jobs: Iterable[Job], *, limits: Limits | None = None,
+             on_start: Callable[[Job], None] = lambda job: None) -> Iterator[dict[str, Any]]:
+    """Run jobs in order, yielding one record per job as it finishes."""
+    with WorkerPool(limits or Limits()) as pool:
+        for job in jobs:
+            on_start(job)
+            yield pool.run(job)
+
+
+def worker_env() -> dict[str, str]:
     env = {key: os.environ[key] for key in ENV_WHITELIST if key in os.environ}
     project_root = str(Path(__file__).resolve().parents[2])
     env["PYTHONPATH"] = os.pathsep.join(filter(None, [project_root, env.get("PYTHONPATH")]))
     env["PYTHONUNBUFFERED"] = "1"
     env["PYTHONDONTWRITEBYTECODE"] = "1"  # a run must not write into the corpus it runs
+    env["TF_CPP_MIN_LOG_LEVEL"] = "2"
     return env
 
 
-def _kill_group(proc: subprocess.Popen[bytes]) -> None:
-    """Kill the worker and any children it started (it leads its own process group)."""
+def rss_mb(pid: int) -> float:
     try:
-        os.killpg(proc.pid, signal.SIGKILL)
-    except ProcessLookupError:
-        pass
-    proc.wait()
+        with open(f"/proc/{pid}/statm", "rb") as statm:
+            return int(statm.read().split()[1]) * os.sysconf("SC_PAGE_SIZE") / 2**20
+    except (OSError, ValueError, IndexError):
+        return 0.0
 
 
-def _exit_reason(code: int) -> str:
+def exit_reason(code: int) -> str:
     if code < 0:
-        return f"killed by signal {signal.Signals(-code).name}"
+        return f"was killed by signal {signal.Signals(-code).name}"
     return f"exited with code {code}"
-
-
-def _tail(path: Path) -> str:
-    text = path.read_text(encoding="utf-8", errors="replace").strip()
-    return (text[-STDERR_TAIL:] if text else "(empty)").replace("\n", " | ")

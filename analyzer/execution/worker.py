@@ -1,8 +1,10 @@
-"""The worker process: runs jobs of one framework and writes one JSON line per finished job.
+"""The worker process: runs jobs of one framework, one at a time, as the parent sends them.
 
-Invoked by the parent as `python -m analyzer.execution.worker FRAMEWORK RESULTS_FILE` with a JSON list of jobs on
-stdin. Each line is flushed as soon as its job ends, so a worker that dies mid-way loses only the job it was on;
-the parent records that one as crashed and starts a fresh worker for the rest.
+    python -m analyzer.execution.worker FRAMEWORK RESULTS_FILE
+
+The parent writes one JSON job per line on stdin; for each, the worker appends one JSON record line to
+RESULTS_FILE and flushes it. Results never travel on stdout, which belongs to the code under test (a task that
+prints, even floods, cannot corrupt them). The worker exits at the end of stdin.
 """
 
 from __future__ import annotations
@@ -16,34 +18,82 @@ from typing import Any, TextIO
 
 from analyzer.execution.checks import compare
 from analyzer.execution.harness import CONTRACT, ContractError, import_file, make_case, run_once
-from analyzer.frameworks.adapters import ADAPTERS
+from analyzer.execution.measure import PeakMemory, TimingPolicy, time_run
+from analyzer.frameworks.adapters import ADAPTERS, DeviceUnavailable
 from analyzer.spec import load_spec
 
 
-def run_job(job: dict[str, Any], adapter: Any) -> dict[str, Any]:
-    """Run one implementation at one size and mode against the oracle; never raises."""
-    record: dict[str, Any] = {"job": job["id"], "status": "crashed", "reason": ""}
-    started = time.perf_counter()
-    try:
-        adapter.configure(mode=job["mode"], device=job["device"], threads=job["threads"])
+class Worker:
+    """State that outlives one job: the adapter and the framework's import time."""
+
+    def __init__(self, framework: str) -> None:
+        self.adapter = ADAPTERS[framework]()
+        self.import_s: float | None = None
+
+    def configure(self, job: dict[str, Any]) -> None:
+        started = time.perf_counter()
+        self.adapter.configure(mode=job["mode"], device=job["device"], threads=job["threads"])
+        if self.import_s is None:  # the first configure imports the framework: that is its cold-start cost
+            self.import_s = time.perf_counter() - started
+
+    def run_job(self, job: dict[str, Any]) -> dict[str, Any]:
+        """Run one implementation against the oracle (and time it if asked); never raises."""
+        record: dict[str, Any] = {"job": job["id"], "status": "crashed", "reason": ""}
+        try:
+            self.configure(job)
+            record.update(import_s=self.import_s, versions=self.adapter.versions())
+            job = {**job, "device": self.adapter.resolve_device(job["device"])}
+            record.update(device=job["device"], accelerators=self.adapter.devices() if job["device"] != "cpu" else [])
+            self._check_and_time(job, record)
+        except DeviceUnavailable as exc:
+            record.update(status="skipped", reason=str(exc))
+        except ContractError as exc:
+            record["reason"] = f"contract: {exc}"
+        except Exception as exc:  # noqa: BLE001 - whatever the implementation raises is its result
+            record["reason"] = describe(exc, job["impl_path"])
+        return record
+
+    def _check_and_time(self, job: dict[str, Any], record: dict[str, Any]) -> None:
         spec = load_spec(Path(job["task_dir"]))
         case = make_case(spec, job["size"])
         module = import_file(Path(job["impl_path"]), CONTRACT)
-        first = time.perf_counter()
-        got = run_once(module, case, job["device"], adapter.sync)
-        record["first_result_s"] = time.perf_counter() - first
-        verdict = compare(got, case.expected, spec.tolerance_for("float32"))
-        record.update(max_abs_err=verdict.max_abs_err, max_rel_err=verdict.max_rel_err)
-        record["status"], record["reason"] = ("passed", "") if verdict.ok else ("wrong_answer", verdict.reason)
-    except ContractError as exc:
-        record["reason"] = f"contract: {exc}"
-    except Exception as exc:  # noqa: BLE001 - whatever the implementation raises is its result
-        record["reason"] = _describe(exc, job["impl_path"])
-    record["wall_s"] = time.perf_counter() - started
-    return record
+        sync = self.adapter.sync
+        self.adapter.reset_peak_memory()
+        with PeakMemory() as memory:
+            started = time.perf_counter()
+            first, state = run_once(module, case, job["device"], sync)
+            record["first_result_s"] = time.perf_counter() - started
+            verdict = compare(first, case.expected, spec.tolerance_for("float32"))
+            record.update(max_abs_err=verdict.max_abs_err, max_rel_err=verdict.max_rel_err)
+            if not verdict.ok:
+                record.update(status="wrong_answer", reason=verdict.reason)
+                return
+            if job.get("check_determinism", True):
+                # A second fresh state must give the same outputs; its state is then the one timed.
+                second, state = run_once(module, case, job["device"], sync)
+                record["nondeterministic"] = any(not _same(first[k], second.get(k)) for k in first)
+            if job.get("timing"):
+                timing = time_run(module.run, state, sync, TimingPolicy(**job.get("policy", {})))
+                record["timing"] = timing_dict(timing)
+                record["compile_s"] = max(record["first_result_s"] - timing.median_s, 0.0)
+        record["peak_host_mb"] = memory.growth_mb
+        record["peak_device_mb"] = self.adapter.peak_memory_mb()
+        record.update(status="passed", reason="")
 
 
-def _describe(exc: BaseException, impl_path: str) -> str:
+def _same(a: Any, b: Any) -> bool:
+    import numpy as np
+
+    return b is not None and np.array_equal(np.asarray(a), np.asarray(b), equal_nan=True)
+
+
+def timing_dict(timing: Any) -> dict[str, Any]:
+    import dataclasses
+
+    return dataclasses.asdict(timing)
+
+
+def describe(exc: BaseException, impl_path: str) -> str:
     """One line: the exception and the deepest frame inside the implementation file, if any."""
     frames = [f for f in traceback.extract_tb(exc.__traceback__) if f.filename == impl_path]
     where = f" at {Path(impl_path).name}:{frames[-1].lineno}" if frames else ""
@@ -53,11 +103,12 @@ def _describe(exc: BaseException, impl_path: str) -> str:
 
 def main(argv: list[str] | None = None, stdin: TextIO = sys.stdin) -> int:
     framework, results_file = (argv or sys.argv[1:])[:2]
-    jobs = json.load(stdin)
-    adapter = ADAPTERS[framework]()
+    worker = Worker(framework)
     with open(results_file, "a", encoding="utf-8") as out:
-        for job in jobs:
-            out.write(json.dumps(run_job(job, adapter)) + "\n")
+        for line in stdin:
+            if not line.strip():
+                continue
+            out.write(json.dumps(worker.run_job(json.loads(line))) + "\n")
             out.flush()
     return 0
 

@@ -15,6 +15,9 @@ from typing import Any, Protocol
 class Adapter(Protocol):
     name: str
 
+    def resolve_device(self, device: str) -> str:
+        """"cpu" or "cuda" for a requested "cpu", "cuda" or "auto"."""
+
     def configure(self, *, mode: str, device: str, threads: int) -> None:
         """Import the framework and set mode, device, threads and float32 precision before any task runs."""
 
@@ -27,6 +30,12 @@ class Adapter(Protocol):
     def devices(self) -> list[str]:
         """Names of the accelerator devices the framework sees (empty on a CPU-only machine)."""
 
+    def reset_peak_memory(self) -> None:
+        """Start a new peak of accelerator memory (nothing to do on a CPU)."""
+
+    def peak_memory_mb(self) -> float | None:
+        """Peak accelerator memory since the last reset, from the framework's allocator; None on a CPU."""
+
 
 def _set_thread_env(threads: int) -> None:
     # Set before the framework is imported: OpenMP, MKL and XLA's Eigen pool read these at start-up.
@@ -34,7 +43,21 @@ def _set_thread_env(threads: int) -> None:
         os.environ[var] = str(threads)
 
 
+def _resolve_device(self: Adapter, device: str) -> str:
+    if device == "cpu":
+        return "cpu"
+    has_gpu = bool(self.devices())
+    if device == "cuda" and not has_gpu:
+        raise DeviceUnavailable(f"no CUDA device visible to {self.name}")
+    return "cuda" if has_gpu else "cpu"
+
+
+class DeviceUnavailable(RuntimeError):
+    """The requested device is not there: the job is skipped, not failed."""
+
+
 class TorchAdapter:
+    resolve_device = _resolve_device
     name = "torch"
 
     def configure(self, *, mode: str, device: str, threads: int) -> None:
@@ -70,8 +93,20 @@ class TorchAdapter:
 
         return [torch.cuda.get_device_name(i) for i in range(torch.cuda.device_count())]
 
+    def reset_peak_memory(self) -> None:
+        import torch
+
+        if torch.cuda.is_available():
+            torch.cuda.reset_peak_memory_stats()
+
+    def peak_memory_mb(self) -> float | None:
+        import torch
+
+        return torch.cuda.max_memory_allocated() / 2**20 if torch.cuda.is_available() else None
+
 
 class TensorFlowAdapter:
+    resolve_device = _resolve_device
     name = "tensorflow"
 
     def configure(self, *, mode: str, device: str, threads: int) -> None:
@@ -109,16 +144,31 @@ class TensorFlowAdapter:
 
         return [d.name for d in tf.config.list_physical_devices("GPU")]
 
+    def reset_peak_memory(self) -> None:
+        import tensorflow as tf
+
+        if tf.config.list_logical_devices("GPU"):
+            tf.config.experimental.reset_memory_stats("GPU:0")
+
+    def peak_memory_mb(self) -> float | None:
+        import tensorflow as tf
+
+        if not tf.config.list_logical_devices("GPU"):
+            return None
+        return tf.config.experimental.get_memory_info("GPU:0")["peak"] / 2**20
+
 
 class JaxAdapter:
+    resolve_device = _resolve_device
     name = "jax"
 
     def configure(self, *, mode: str, device: str, threads: int) -> None:
         _set_thread_env(threads)
-        if threads == 1:
-            os.environ["XLA_FLAGS"] = (
-                os.environ.get("XLA_FLAGS", "") + " --xla_cpu_multi_thread_eigen=false intra_op_parallelism_threads=1"
-            ).strip()
+        if "xla_cpu_multi_thread_eigen" not in os.environ.get("XLA_FLAGS", ""):
+            eigen = "false" if threads == 1 else "true"
+            os.environ["XLA_FLAGS"] = (os.environ.get("XLA_FLAGS", "")
+                                       + f" --xla_cpu_multi_thread_eigen={eigen} intra_op_parallelism_threads={threads}"
+                                       ).strip()
         if device == "cpu":
             os.environ["JAX_PLATFORMS"] = "cpu"
         import jax
@@ -146,6 +196,16 @@ class JaxAdapter:
         import jax
 
         return [str(d) for d in jax.devices() if d.platform != "cpu"]
+
+    def reset_peak_memory(self) -> None:
+        pass  # XLA's allocator reports a lifetime peak only: a worker that served several jobs reports the largest
+
+    def peak_memory_mb(self) -> float | None:
+        import jax
+
+        device = jax.devices()[0]
+        stats = device.memory_stats() if device.platform != "cpu" else None
+        return stats["peak_bytes_in_use"] / 2**20 if stats else None
 
 
 ADAPTERS: dict[str, type[Adapter]] = {"torch": TorchAdapter, "tensorflow": TensorFlowAdapter, "jax": JaxAdapter}

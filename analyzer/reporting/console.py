@@ -12,11 +12,11 @@ from rich.table import Table
 
 from analyzer.catalog import Catalog
 from analyzer.frameworks import FRAMEWORKS
-from analyzer.model import FileMetrics, StaticReport
+from analyzer.model import FileMetrics, RunRecord, StaticReport
 from analyzer.validation import Finding
 
 STATUS_STYLE = {
-    "passed": "green", "skipped": "yellow", "problem": "red", "wrong_answer": "red", "crashed": "red",
+    "passed": "green", "skipped": "yellow", "not_applicable": "dim", "problem": "red", "wrong_answer": "red", "crashed": "red",
     "timed_out": "red",
 }
 
@@ -112,3 +112,66 @@ def _label(metrics: FileMetrics) -> str:
 def _framework_order(name: str) -> int:
     order = list(FRAMEWORKS)
     return order.index(name) if name in order else len(order)
+
+
+def run_table(records: Sequence[RunRecord]) -> Table:
+    """Task by framework: per mode the steady-state median (95% interval), first-call latency and memory.
+
+    The fastest passing median per task and mode is in bold green; `~` marks an unstable timing (IQR above 10%
+    of the median) and `≠` a nondeterministic result (a second fresh run differed).
+    """
+    modes = [m for m in ("eager", "compiled") if any(r.mode == m for r in records)]
+    table = Table(title="Runs", title_justify="left", box=box.SIMPLE_HEAD,
+                  caption="median ms per run() call [95% CI]; first: setup + first call (compilation included); "
+                          "~ unstable (IQR > 10% of median); ≠ nondeterministic", caption_justify="left")
+    table.add_column("task", no_wrap=True)
+    table.add_column("framework", no_wrap=True)
+    for mode in modes:
+        table.add_column(f"{mode} ms", justify="right")
+        table.add_column("first s", justify="right")
+    table.add_column("mem MiB", justify="right")
+    by_key = {(r.task, r.framework, r.variant, r.mode): r for r in records}
+    rows = sorted({(r.task, r.framework, r.variant) for r in records},
+                  key=lambda k: (k[0], _framework_order(k[1]), k[2]))
+    fastest = {}
+    for (task, _, _), mode in ((row, mode) for row in rows for mode in modes):
+        times = [r.timing.median_s for r in records if r.task == task and r.mode == mode and r.timing]
+        fastest[(task, mode)] = min(times) if times else None
+    previous = None
+    for task, framework, variant in rows:
+        cells = []
+        for mode in modes:
+            record = by_key.get((task, framework, variant, mode))
+            cells.extend(_run_cells(record, fastest[(task, mode)]))
+        memory = [r.peak_host_mb for m in modes if (r := by_key.get((task, framework, variant, m))) and r.peak_host_mb]
+        label = framework if variant == "default" else f"{framework} ({variant})"
+        table.add_row(escape(task) if task != previous else "", escape(label), *cells,
+                      f"{max(memory):.0f}" if memory else "")
+        previous = task
+    return table
+
+
+def _run_cells(record: RunRecord | None, fastest: float | None) -> list[str]:
+    if record is None:
+        return ["", ""]
+    if record.status != "passed" or record.timing is None:
+        style = "dim" if record.status in ("not_applicable", "skipped") else "red"
+        return [f"[{style}]{record.status}[/]", ""]
+    timing = record.timing
+    text = f"{timing.median_s * 1e3:.3g} [{timing.ci_low_s * 1e3:.3g}–{timing.ci_high_s * 1e3:.3g}]"
+    if fastest is not None and timing.median_s == fastest:
+        text = f"[bold green]{text}[/]"
+    flags = ("~" if timing.unstable else "") + ("≠" if record.nondeterministic else "")
+    first = f"{record.first_result_s:.2f}" if record.first_result_s is not None else ""
+    return [text + (f" {flags}" if flags else ""), first]
+
+
+def print_failures(console: Console, records: Sequence[RunRecord]) -> None:
+    """One line per run that did not pass (not-applicable runs are expected and not listed)."""
+    for record in records:
+        if record.status in ("passed", "not_applicable"):
+            continue
+        style = STATUS_STYLE.get(record.status, "red")
+        label = record.framework + ("" if record.variant == "default" else f"/{record.variant}")
+        console.print(f"[{style}]{record.status:>12}[/] {escape(record.task)} {escape(label)} {record.mode}: "
+                      f"{escape(record.reason)}", highlight=False, soft_wrap=True)

@@ -1,3 +1,5 @@
+"""C = A @ B in JAX."""
+
 import jax
 import jax.numpy as jnp
 

@@ -1,3 +1,5 @@
+"""C = A @ B in TensorFlow."""
+
 import tensorflow as tf
 
 

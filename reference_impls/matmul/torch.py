@@ -1,3 +1,5 @@
+"""C = A @ B in PyTorch."""
+
 import torch
 
 

@@ -1,0 +1,345 @@
+"""The survey's testable claims as data (analyzer/data/claims.toml), each given a verdict from a study's evidence.
+
+A claim is one of two tests, over the tasks of a study (default variants only):
+
+- `paired`: framework (or mode) `a` against `b` on a metric or a dimension, task by task. A Wilcoxon signed-rank
+  test of the per-task differences (log ratios when every value is positive, else plain differences; for a
+  dimension, log relative values) with the matched-pairs rank-biserial correlation as effect size. p < alpha in
+  the expected direction: supported; in the other direction: contradicted; otherwise inconclusive ("no significant
+  difference"). Each claim is its own hypothesis: p-values are not corrected across claims.
+- `winner_varies`: which framework is best depends on the task. Contradicted when one framework is best on at
+  least `threshold` of the tasks (ties share a win); supported when no framework is.
+
+Fewer than `min_tasks` paired tasks, or a dimension without data (deployment until it is measured), give
+inconclusive. A new claim is a new [[claim]] table: no code.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import math
+import statistics
+import sys
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, Mapping, Sequence
+
+from analyzer.frameworks import UnknownFrameworkError, canonical_framework
+from analyzer.model import StudyResults
+from analyzer.scoring import (
+    DEFAULT_VARIANT, DIMENSIONS, HIGHER_IS_BETTER, RUN_FIELDS, STATIC_FIELDS, STATIC_MODE, Measurement, Scorecard,
+    build_dataclass, measurements, paired_test,
+)
+
+if sys.version_info >= (3, 11):
+    import tomllib
+else:  # pragma: no cover
+    import tomli as tomllib
+
+VERDICTS = ("supported", "contradicted", "inconclusive")
+TESTS = ("paired", "winner_varies")
+EXPECTATIONS = ("lower", "higher", "better", "worse")
+MODES = (STATIC_MODE, "eager", "compiled")
+_FIELDS = {"id", "statement", "survey", "test", "metric", "dimension", "mode", "a", "b", "expect", "frameworks",
+           "threshold", "alpha", "min_tasks"}
+
+
+class ClaimsError(ValueError):
+    """A claims file that cannot be used; the message names the file, the field and what was expected."""
+
+    def __init__(self, path: str, field_name: str, expected: str) -> None:
+        self.path, self.field, self.expected = path, field_name, expected
+        super().__init__(f"{path}: field '{field_name}': {expected}")
+
+
+@dataclass(frozen=True)
+class Side:
+    """One side of a paired claim: a framework, and a mode where the metric has modes."""
+
+    framework: str
+    mode: str = ""  #: "" = the claim's mode, else the metric's natural one
+
+    def label(self) -> str:
+        return f"{self.framework}/{self.mode}" if self.mode else self.framework
+
+
+@dataclass(frozen=True)
+class Claim:
+    """One testable claim, as written in the claims file."""
+
+    id: str
+    statement: str  #: the claim in words
+    survey: str = ""  #: the survey's claim id (U1, P5, D1, ...), "" for a question the survey did not ask (JAX)
+    test: str = "paired"  #: one of TESTS
+    metric: str = ""  #: a raw figure (STATIC_FIELDS, RUN_FIELDS), or ""
+    dimension: str = ""  #: a scoring dimension, or ""
+    mode: str = ""  #: mode of a run metric for both sides ("eager" when left out)
+    a: Side | None = None  #: paired: the claim's subject
+    b: Side | None = None  #: paired: what it is compared with
+    expect: str = ""  #: paired: a's values are "lower" / "higher", or "better" / "worse" than b's
+    frameworks: tuple[str, ...] = ()  #: winner_varies: the frameworks (all scored ones when empty)
+    threshold: float = 0.75  #: winner_varies: share of tasks one framework must win to contradict
+    alpha: float = 0.05
+    min_tasks: int = 5
+
+    @property
+    def subject(self) -> str:
+        return self.metric or self.dimension
+
+
+@dataclass(frozen=True)
+class ClaimResult:
+    """A claim's verdict, with the numbers behind it and the tasks it rests on."""
+
+    claim: Claim
+    verdict: str  #: one of VERDICTS
+    summary: str  #: the evidence in one line
+    evidence: Mapping[str, float | int | str]
+    tasks: tuple[str, ...] = ()
+
+    def to_dict(self) -> dict[str, Any]:
+        return dataclasses.asdict(self)
+
+    @classmethod
+    def from_dict(cls, data: Mapping[str, Any]) -> "ClaimResult":
+        return build_dataclass(cls, data)
+
+
+# ---------------------------------------------------------------------------------------------------- loading
+
+
+def default_claims_path() -> Path:
+    """The claims file shipped with the package."""
+    return Path(__file__).resolve().parent / "data" / "claims.toml"
+
+
+def load_claims(path: Path | str | None = None) -> tuple[Claim, ...]:
+    """Read and check a claims file (default: the shipped one); raise ClaimsError naming the field."""
+    path = Path(path) if path is not None else default_claims_path()
+    try:
+        data = tomllib.loads(path.read_text(encoding="utf-8"))
+    except OSError as exc:
+        raise ClaimsError(str(path), "claim", f"cannot read the file ({exc.strerror})") from None
+    except UnicodeDecodeError:
+        raise ClaimsError(str(path), "claim", "expected UTF-8 text") from None
+    except tomllib.TOMLDecodeError as exc:
+        raise ClaimsError(str(path), "claim", f"expected valid TOML ({exc})") from None
+    return parse_claims(data, source=str(path))
+
+
+def parse_claims(data: Mapping[str, Any], *, source: str = "<claims>") -> tuple[Claim, ...]:
+    """Check the parsed TOML of a claims file: an array of [[claim]] tables."""
+    extra = sorted(set(data) - {"claim"})
+    if extra:
+        raise ClaimsError(source, extra[0], "unknown key; expected only [[claim]] tables")
+    tables = data.get("claim")
+    if not isinstance(tables, list) or not tables:
+        raise ClaimsError(source, "claim", "expected one or more [[claim]] tables")
+    claims = tuple(_parse_claim(table, source, f"claim[{i}]") for i, table in enumerate(tables))
+    seen: set[str] = set()
+    for i, claim in enumerate(claims):
+        if claim.id in seen:
+            raise ClaimsError(source, f"claim[{i}].id", f"expected a unique id; {claim.id!r} is used twice")
+        seen.add(claim.id)
+    return claims
+
+
+def _parse_claim(table: Mapping[str, Any], source: str, where: str) -> Claim:
+    def fail(name: str, expected: str) -> ClaimsError:
+        return ClaimsError(source, f"{where}.{name}", expected)
+
+    unknown = sorted(set(table) - _FIELDS)
+    if unknown:
+        raise fail(unknown[0], f"unknown field; expected one of {', '.join(sorted(_FIELDS))}")
+    for name in ("id", "statement"):
+        if not isinstance(table.get(name), str) or not table[name].strip():
+            raise fail(name, "expected a non-empty string")
+    where = f"claim[id={table['id']}]"
+    text = {name: table.get(name, "") for name in ("survey", "test", "metric", "dimension", "mode", "expect")}
+    for name, value in text.items():
+        if not isinstance(value, str):
+            raise fail(name, f"expected a string, got {value!r}")
+    test = text["test"] or "paired"
+    _check_choice(fail, "test", test, TESTS)
+    metric, dimension = text["metric"], text["dimension"]
+    if bool(metric) == bool(dimension):
+        raise fail("metric", "expected exactly one of 'metric' or 'dimension'")
+    if metric:
+        _check_choice(fail, "metric", metric, STATIC_FIELDS + RUN_FIELDS)
+    if dimension:
+        _check_choice(fail, "dimension", dimension, DIMENSIONS)
+    if text["mode"]:
+        if dimension or metric in STATIC_FIELDS:
+            raise fail("mode", f"{dimension or metric} has no modes; leave 'mode' out")
+        _check_choice(fail, "mode", text["mode"], MODES[1:])
+    options = _numbers(table, fail)
+    if test == "paired":
+        static = bool(dimension) or metric in STATIC_FIELDS
+        a, b = (_side(table.get(name), name, fail, static) for name in ("a", "b"))
+        _check_choice(fail, "expect", text["expect"], ("better", "worse") if dimension else EXPECTATIONS)
+        if a == b:
+            raise fail("b", f"expected something other than a ({a.label()})")
+        return Claim(table["id"], table["statement"], text["survey"], test, metric, dimension, text["mode"], a, b,
+                     text["expect"], **options)
+    frameworks = table.get("frameworks", [])
+    if not isinstance(frameworks, list) or any(not isinstance(f, str) for f in frameworks):
+        raise fail("frameworks", "expected a list of framework names")
+    names = tuple(_framework(f, "frameworks", fail) for f in frameworks)
+    return Claim(table["id"], table["statement"], text["survey"], test, metric, dimension, text["mode"],
+                 frameworks=names, **options)
+
+
+def _check_choice(fail: Any, name: str, value: str, choices: Sequence[str]) -> None:
+    if value not in choices:
+        raise fail(name, f"expected one of {', '.join(choices)}, got {value!r}")
+
+
+def _numbers(table: Mapping[str, Any], fail: Any) -> dict[str, Any]:
+    options: dict[str, Any] = {}
+    for name, low, high in (("threshold", 0.0, 1.0), ("alpha", 0.0, 1.0)):
+        if name in table:
+            value = table[name]
+            if isinstance(value, bool) or not isinstance(value, (int, float)) or not low < value <= high:
+                raise fail(name, f"expected a number in ({low:g}, {high:g}], got {value!r}")
+            options[name] = float(value)
+    if "min_tasks" in table:
+        value = table["min_tasks"]
+        if isinstance(value, bool) or not isinstance(value, int) or value < 1:
+            raise fail("min_tasks", f"expected an integer >= 1, got {value!r}")
+        options["min_tasks"] = value
+    return options
+
+
+def _side(value: Any, name: str, fail: Any, subject_has_no_modes: bool) -> Side:
+    if not isinstance(value, str) or not value:
+        raise fail(name, "expected \"framework\" or \"framework/mode\"")
+    framework, _, mode = value.partition("/")
+    if mode and subject_has_no_modes:
+        raise fail(name, "this metric or dimension has no modes; expected a framework name only")
+    if mode:
+        _check_choice(fail, name, mode, MODES[1:])
+    return Side(_framework(framework, name, fail), mode)
+
+
+def _framework(name: str, field_name: str, fail: Any) -> str:
+    try:
+        return canonical_framework(name)
+    except UnknownFrameworkError as exc:
+        raise fail(field_name, str(exc)) from None
+
+
+# ---------------------------------------------------------------------------------------------------- verdicts
+
+
+def check_claims(claims: Sequence[Claim], results: StudyResults, scorecard: Scorecard) -> tuple[ClaimResult, ...]:
+    """A verdict for each claim, from the study's measurements and its scorecard."""
+    rows = measurements(results, device=scorecard.settings.device, size=scorecard.settings.size)
+    return tuple(check_claim(claim, rows, scorecard) for claim in claims)
+
+
+def check_claim(claim: Claim, rows: Sequence[Measurement], scorecard: Scorecard) -> ClaimResult:
+    """The verdict of one claim."""
+    if claim.dimension and claim.dimension not in scorecard.scored_dimensions:
+        reason = scorecard.skipped.get(claim.dimension, "not scored")
+        return ClaimResult(claim, "inconclusive", f"no {claim.dimension} data: {reason}", {"tasks": 0})
+    if claim.test == "winner_varies":
+        return _winner_varies(claim, rows, scorecard)
+    return _paired(claim, rows, scorecard)
+
+
+def _mode(claim: Claim, side_mode: str = "") -> str:
+    if claim.dimension or claim.metric in STATIC_FIELDS:
+        return STATIC_MODE
+    return side_mode or claim.mode or "eager"
+
+
+def _values(claim: Claim, framework: str, mode: str, rows: Sequence[Measurement],
+            scorecard: Scorecard) -> dict[str, float]:
+    """task -> value: a raw figure, or the framework's relative value on a dimension (higher better)."""
+    if claim.dimension:
+        score = scorecard.dimension(claim.dimension, framework)
+        return {t.task: t.relative for t in score.tasks} if score else {}
+    return {r.task: r.value for r in rows if (r.framework, r.variant, r.mode, r.metric)
+            == (framework, DEFAULT_VARIANT, mode, claim.metric)}
+
+
+def _lower_is_better(claim: Claim) -> bool:
+    return not claim.dimension and claim.metric not in HIGHER_IS_BETTER
+
+
+def _paired(claim: Claim, rows: Sequence[Measurement], scorecard: Scorecard) -> ClaimResult:
+    assert claim.a is not None and claim.b is not None
+    a_label, b_label = (_side_label(claim, side) for side in (claim.a, claim.b))
+    va = _values(claim, claim.a.framework, _mode(claim, claim.a.mode), rows, scorecard)
+    vb = _values(claim, claim.b.framework, _mode(claim, claim.b.mode), rows, scorecard)
+    tasks = tuple(sorted(set(va) & set(vb)))
+    if len(tasks) < claim.min_tasks:
+        return ClaimResult(claim, "inconclusive", f"{len(tasks)} paired task(s) of {a_label} and {b_label}; "
+                           f"the test needs {claim.min_tasks}", {"tasks": len(tasks)}, tasks)
+    xa, xb = [va[t] for t in tasks], [vb[t] for t in tasks]
+    logs = all(x > 0 for x in xa + xb)
+    result = paired_test([math.log(x / y) if logs else x - y for x, y in zip(xa, xb)])
+    larger, smaller = sum(x > y for x, y in zip(xa, xb)), sum(x < y for x, y in zip(xa, xb))
+    evidence: dict[str, float | int | str] = {
+        "tasks": len(tasks), f"{a_label} higher": larger, f"{a_label} lower": smaller,
+        "ties": len(tasks) - larger - smaller, f"median {a_label}": statistics.median(xa),
+        f"median {b_label}": statistics.median(xb), "p_value": result.p_value,
+        "rank_biserial": result.rank_biserial, "alpha": claim.alpha,
+        "differences": "log ratio" if logs else "difference",
+    }
+    expected_sign = _expected_sign(claim)
+    words = ("better", "worse") if claim.dimension else ("higher", "lower")
+    summary = (f"{a_label} {words[0]} on {larger}, {words[1]} on {smaller} of {len(tasks)} tasks; median "
+               f"{_g(evidence[f'median {a_label}'])} vs {_g(evidence[f'median {b_label}'])}; Wilcoxon "
+               f"p={result.p_value:.3g}, r={result.rank_biserial:+.2f}")
+    if result.p_value >= claim.alpha:
+        return ClaimResult(claim, "inconclusive", f"no significant difference: {summary}", evidence, tasks)
+    observed = 1 if result.rank_biserial > 0 else -1
+    verdict = "supported" if observed == expected_sign else "contradicted"
+    return ClaimResult(claim, verdict, summary, evidence, tasks)
+
+
+def _expected_sign(claim: Claim) -> int:
+    """+1 when the claim expects a's values above b's."""
+    if claim.expect in ("higher", "lower"):
+        return 1 if claim.expect == "higher" else -1
+    better_is_higher = not _lower_is_better(claim)
+    return 1 if (claim.expect == "better") == better_is_higher else -1
+
+
+def _side_label(claim: Claim, side: Side) -> str:
+    assert claim.a is not None and claim.b is not None
+    if claim.dimension or _mode(claim) == STATIC_MODE:
+        return side.framework
+    modes_differ = _mode(claim, claim.a.mode) != _mode(claim, claim.b.mode)
+    return f"{side.framework}/{_mode(claim, side.mode)}" if modes_differ else side.framework
+
+
+def _g(value: float | int | str) -> str:
+    return f"{value:.3g}" if isinstance(value, float) else str(value)
+
+
+def _winner_varies(claim: Claim, rows: Sequence[Measurement], scorecard: Scorecard) -> ClaimResult:
+    frameworks = claim.frameworks or scorecard.frameworks
+    mode = _mode(claim)
+    values = {fw: _values(claim, fw, mode, rows, scorecard) for fw in frameworks}
+    tasks = tuple(sorted(set.intersection(*(set(v) for v in values.values()))))
+    if len(tasks) < claim.min_tasks:
+        return ClaimResult(claim, "inconclusive", f"{len(tasks)} task(s) with every framework; the test needs "
+                           f"{claim.min_tasks}", {"tasks": len(tasks)}, tasks)
+    wins = {fw: 0.0 for fw in frameworks}
+    for task in tasks:
+        figures = {fw: values[fw][task] for fw in frameworks}
+        best = min(figures.values()) if _lower_is_better(claim) else max(figures.values())
+        winners = [fw for fw, v in figures.items() if v == best]
+        for fw in winners:
+            wins[fw] += 1.0 / len(winners)
+    top = max(wins, key=lambda fw: wins[fw])
+    share = wins[top] / len(tasks)
+    evidence: dict[str, float | int | str] = {"tasks": len(tasks), "threshold": claim.threshold,
+                                               "top share": share, **{f"best {fw}": w for fw, w in wins.items()}}
+    listing = ", ".join(f"{fw} {_g(round(w, 1))}" for fw, w in sorted(wins.items(), key=lambda kv: -kv[1]))
+    subject = claim.subject if mode == STATIC_MODE else f"{claim.subject}@{mode}"
+    summary = f"best per task ({subject}): {listing} of {len(tasks)}"
+    verdict = "contradicted" if share >= claim.threshold else "supported"
+    return ClaimResult(claim, verdict, summary, evidence, tasks)

@@ -1,0 +1,255 @@
+"""Report files: JSON (complete, versioned), tidy CSV, Markdown and HTML, written into one folder.
+
+The JSON document holds the whole StudyResults document plus the scores and claim verdicts, so every other format
+can be rendered again from it (`render_saved`) without measuring anything. Every string that comes from a task, a
+file name or code is escaped in Markdown and HTML.
+
+Report versions (record every change of format here):
+  1  first version: {"format", "report_version", "analyzer", "study" (StudyResults.to_dict), "scores"
+     (Scorecard.to_dict), "claims" (ClaimResult.to_dict each)}.
+"""
+
+from __future__ import annotations
+
+import csv
+import html
+import io
+import json
+import re
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, Iterable, Mapping, Sequence
+
+from analyzer import __version__
+from analyzer.claims import ClaimResult, check_claims, load_claims
+from analyzer.model import StudyResults
+from analyzer.scoring import (
+    DIMENSIONS, ScoringSettings, Measurement, Scorecard, load_weights, measurements, score_study,
+)
+
+REPORT_FORMAT = "usability-score report"
+REPORT_VERSION = 1
+#: Format name -> file written into the output folder.
+FILES: dict[str, str] = {"json": "report.json", "csv": "measurements.csv", "md": "report.md", "html": "report.html"}
+FORMATS = tuple(FILES)
+CSV_COLUMNS = ("task", "framework", "variant", "mode", "metric", "value")
+
+
+class ReportError(ValueError):
+    """A saved report that cannot be read; the message names the file and what is wrong."""
+
+
+@dataclass(frozen=True)
+class Report:
+    """A scored study: the measurements, the scorecard and the claim verdicts."""
+
+    study: StudyResults
+    scorecard: Scorecard
+    claims: tuple[ClaimResult, ...] = ()
+
+    @property
+    def rows(self) -> tuple[Measurement, ...]:
+        """The tidy measurements the scorecard was computed from (every variant)."""
+        return measurements(self.study, device=self.scorecard.settings.device, size=self.scorecard.settings.size)
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"format": REPORT_FORMAT, "report_version": REPORT_VERSION, "analyzer": __version__,
+                "study": self.study.to_dict(), "scores": self.scorecard.to_dict(),
+                "claims": [c.to_dict() for c in self.claims]}
+
+    @classmethod
+    def from_dict(cls, data: Mapping[str, Any]) -> "Report":
+        return cls(study=StudyResults.from_dict(data["study"]), scorecard=Scorecard.from_dict(data["scores"]),
+                   claims=tuple(ClaimResult.from_dict(c) for c in data.get("claims", ())))
+
+
+def build_report(study: StudyResults, *, weights_path: Path | str | None = None,
+                 claims_path: Path | str | None = None, settings: ScoringSettings = ScoringSettings()) -> Report:
+    """Score a study and check the claims (shipped weights and claims unless paths are given)."""
+    from analyzer.scoring import default_weights_path
+
+    weights = load_weights(weights_path)
+    card = score_study(study, weights, settings=settings,
+                       weights_source=str(weights_path or default_weights_path()))
+    return Report(study, card, check_claims(load_claims(claims_path), study, card))
+
+
+# ---------------------------------------------------------------------------------------------------- files
+
+
+def write_report(report: Report, out_dir: Path | str, formats: Iterable[str] = FORMATS) -> list[Path]:
+    """Write the chosen formats into out_dir (created if needed); return the paths written."""
+    from analyzer.reporting.html import html_report
+
+    renderers = {"json": to_json, "csv": lambda r: to_csv(r.rows), "md": markdown, "html": html_report}
+    formats = list(formats)
+    unknown = [f for f in formats if f not in FILES]
+    if unknown:
+        raise ValueError(f"unknown format(s) {', '.join(unknown)}; expected some of {', '.join(FORMATS)}")
+    out = Path(out_dir)
+    out.mkdir(parents=True, exist_ok=True)
+    written = []
+    for name in formats:
+        path = out / FILES[name]
+        path.write_text(renderers[name](report), encoding="utf-8", newline="")
+        written.append(path)
+    return written
+
+
+def read_report(path: Path | str) -> Report:
+    """Read a saved report.json back; raise ReportError naming the file when it cannot be used."""
+    path = Path(path)
+    try:
+        data = json.loads(path.read_text(encoding="utf-8"))
+    except OSError as exc:
+        raise ReportError(f"{path}: cannot read ({exc.strerror})") from None
+    except (UnicodeDecodeError, json.JSONDecodeError) as exc:
+        raise ReportError(f"{path}: not a JSON report ({exc})") from None
+    if not isinstance(data, dict) or data.get("format") != REPORT_FORMAT:
+        raise ReportError(f"{path}: field 'format': expected {REPORT_FORMAT!r}; is this a report.json?")
+    if data.get("report_version") != REPORT_VERSION:
+        raise ReportError(f"{path}: field 'report_version': {data.get('report_version')!r} is not supported; "
+                          f"expected {REPORT_VERSION}")
+    try:
+        return Report.from_dict(data)
+    except (KeyError, TypeError, ValueError) as exc:
+        raise ReportError(f"{path}: malformed report ({type(exc).__name__}: {exc})") from None
+
+
+def render_saved(json_path: Path | str, out_dir: Path | str, formats: Iterable[str] = FORMATS) -> list[Path]:
+    """Render any formats again from a saved report.json, measuring and scoring nothing."""
+    return write_report(read_report(json_path), out_dir, formats)
+
+
+def task_sources(study: StudyResults, task: str, *, root: Path | str = ".") -> dict[tuple[str, str], str]:
+    """(framework, variant) -> source text of a task's implementations, for the side-by-side view.
+
+    Paths are tried as saved (relative to `root`), then under root/<corpus>/<task>/; a file that cannot be read
+    gives a one-line note instead of its text.
+    """
+    sources = {}
+    files = study.static.files if study.static else ()
+    for metrics in (f for f in files if f.task == task):
+        saved = Path(metrics.path)
+        candidates = [saved if saved.is_absolute() else Path(root) / saved,
+                      Path(root) / study.static.corpus / task / saved.name]  # type: ignore[union-attr]
+        text = next((p.read_text(encoding="utf-8", errors="replace") for p in candidates if p.is_file()), None)
+        sources[(metrics.framework, metrics.variant)] = text if text is not None else f"# source not found: {saved}"
+    return sources
+
+
+# ---------------------------------------------------------------------------------------------------- JSON, CSV
+
+
+def to_json(report: Report) -> str:
+    """The complete, versioned JSON document."""
+    return json.dumps(report.to_dict(), indent=2) + "\n"
+
+
+def to_csv(rows: Sequence[Measurement]) -> str:
+    """Tidy CSV: one measurement per line (task, framework, variant, mode, metric, value)."""
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, lineterminator="\n")
+    writer.writerow(CSV_COLUMNS)
+    for r in sorted(rows, key=lambda r: (r.task, r.framework, r.variant, r.mode, r.metric)):
+        writer.writerow((r.task, r.framework, r.variant, r.mode, r.metric, repr(r.value)))
+    return buffer.getvalue()
+
+
+# ---------------------------------------------------------------------------------------------------- Markdown
+
+_MD_SPECIAL = re.compile(r"([\\`*_\[\]|#<>!~])")
+
+
+def md(text: object) -> str:
+    """Text made safe for a Markdown table cell: HTML escaped, Markdown syntax and pipes backslash-escaped."""
+    flat = " ".join(str(text).split())
+    return _MD_SPECIAL.sub(r"\\\1", html.escape(flat, quote=False))
+
+
+def md_table(headers: Sequence[str], rows: Iterable[Sequence[str]], align: str = "") -> str:
+    """A GitHub Markdown table; cells must already be escaped. align: one of l/r per column."""
+    align = align or "l" * len(headers)
+    lines = ["| " + " | ".join(headers) + " |",
+             "|" + "|".join(":---" if a == "l" else "---:" for a in align) + "|"]
+    lines += ["| " + " | ".join(row) + " |" for row in rows]
+    return "\n".join(lines)
+
+
+def markdown(report: Report) -> str:
+    """The report in GitHub Markdown, for a README or a pull-request comment."""
+    card = report.scorecard
+    environment = ", ".join(f"{md(k)} {md(v)}" for k, v in sorted(report.study.environment.items()))
+    out = ["# usability-score report", "",
+           f"{md(report.study.created or 'undated')} · analyzer {md(__version__)} · {environment}", "",
+           "## Scorecard", "", _md_scorecard(card), "", "## Dimensions", "", _md_dimensions(card)]
+    if report.claims:
+        out += ["", "## Claims", "", _md_claims(report.claims)]
+    out += ["", "## Tasks", "", _md_tasks(report.rows, card.frameworks), ""]
+    return "\n".join(out)
+
+
+def _md_marked(text: str, key: str, best: set[str], worst: set[str]) -> str:
+    from analyzer.reporting.scorecard import BEST, WORST
+
+    return f"**{text} {BEST}**" if key in best else (f"{text} {WORST}" if key in worst else text)
+
+
+def _md_scorecard(card: Scorecard) -> str:
+    from analyzer.reporting.scorecard import composite_note, extremes
+
+    best, worst = extremes({c.framework: c.composite for c in card.composites}, higher_is_better=True)
+    rows = [[str(c.rank), md(c.framework), _md_marked(f"{c.composite:.1f}", c.framework, best, worst),
+             f"{c.ci_low:.1f}–{c.ci_high:.1f}", f"{c.p_first:.0%}"]
+            for c in sorted(card.composites, key=lambda c: c.rank)]
+    return (md_table(["rank", "framework", "composite", "95% interval", "P(first)"], rows, "rlrrr")
+            + "\n\n" + md(composite_note(card)))
+
+
+def _md_dimensions(card: Scorecard) -> str:
+    from analyzer.reporting.scorecard import correction_note, dimension_name, extremes, number, significance
+
+    flagged = {f.dimension for f in card.flags}
+    rows = []
+    for dimension in DIMENSIONS:
+        name = dimension_name(dimension) + (" ⚑" if dimension in flagged else "")
+        weight = number(card.weights[dimension])
+        if dimension in card.skipped:
+            skipped = f"skipped: {md(card.skipped[dimension])}"
+            rows.append([name, weight, "0", *["–"] * len(card.frameworks), skipped])
+            continue
+        scores = card.scores_of(dimension)
+        best, worst = extremes({fw: d.score for fw, d in scores.items()}, higher_is_better=True)
+        rows.append([name, weight, str(len(scores[card.frameworks[0]].tasks)),
+                     *[_md_marked(f"{scores[fw].score:.2f}", fw, best, worst) for fw in card.frameworks],
+                     md(significance(card, dimension))])
+    headers = ["dimension", "weight", "tasks", *[md(fw) for fw in card.frameworks], "significance"]
+    notes = [md("score: geometric mean over tasks of the value relative to the best framework (1 = best "
+                f"everywhere). {correction_note(card)}.")]
+    notes += [f"- ⚑ {md(f.metric)}: all frameworks tie on {f.tied_share:.0%} of {f.tasks} tasks" for f in card.flags]
+    return md_table(headers, rows, "lrr" + "r" * len(card.frameworks) + "l") + "\n\n" + "\n".join(notes)
+
+
+def _md_claims(claims: Sequence[ClaimResult]) -> str:
+    rows = [[md(r.claim.id), md(r.claim.survey or "new"), f"**{r.verdict}**", md(r.claim.statement), md(r.summary)]
+            for r in claims]
+    return md_table(["claim", "survey", "verdict", "statement", "evidence"], rows)
+
+
+def _md_tasks(rows: Sequence[Measurement], frameworks: Sequence[str]) -> str:
+    from analyzer.reporting.scorecard import TASK_COLUMNS, implementation_label, index, number, status_cell
+
+    found = index(rows)
+    order = {fw: i for i, fw in enumerate(frameworks)}
+    keys = sorted({(r.task, r.framework, r.variant) for r in rows},
+                  key=lambda k: (k[0], k[2] != "default", order.get(k[1], len(order)), k[1], k[2]))
+    table = []
+    for task, fw, variant in keys:
+        cells = []
+        for metric, mode, _, _, scale in TASK_COLUMNS:
+            m = found.get((task, fw, variant, mode, metric))
+            cells.append("–" if m is None else number(m.value * scale) + ("~" if m.unstable else ""))
+        table.append([md(task), md(implementation_label(fw, variant)), *cells, status_cell(found, task, fw, variant)])
+    headers = ["task", "implementation", *[h for _, _, h, _, _ in TASK_COLUMNS], "status"]
+    return (md_table(headers, table, "ll" + "r" * len(TASK_COLUMNS) + "l")
+            + "\n\n~ unstable timing; status ✓ passed, ✗ failed, · not run (eager, compiled); ≠ nondeterministic")

@@ -1,0 +1,276 @@
+"""Rich renderables of a scored study: scorecard, dimensions, tasks, claims, and one task side by side.
+
+Best values are marked ▲ and worst ▼ (and coloured where the console has colour); `~` marks a timing flagged
+unstable, `≠` a run that gave different results on a second fresh run. The format helpers here are shared by the
+Markdown and HTML reports, so every format says the same thing the same way.
+"""
+
+from __future__ import annotations
+
+from typing import Iterable, Mapping, Sequence
+
+from rich import box
+from rich.console import Group, RenderableType
+from rich.markup import escape
+from rich.syntax import Syntax
+from rich.table import Table
+from rich.text import Text
+
+from analyzer.claims import ClaimResult
+from analyzer.frameworks import FRAMEWORKS
+from analyzer.scoring import DEFAULT_VARIANT, DIMENSIONS, HIGHER_IS_BETTER, STATIC_MODE, Measurement, Scorecard
+
+BEST, WORST, UNSTABLE, NONDETERMINISTIC = "▲", "▼", "~", "≠"
+VERDICT_STYLE = {"supported": "green", "contradicted": "red", "inconclusive": "yellow"}
+
+#: Columns of the per-task view: (metric, mode, header, unit, scale applied before printing).
+TASK_COLUMNS: tuple[tuple[str, str, str, str, float], ...] = (
+    ("sloc", STATIC_MODE, "SLOC", "lines", 1.0),
+    ("cognitive", STATIC_MODE, "cog", "", 1.0),
+    ("api_distinct", STATIC_MODE, "APIs", "", 1.0),
+    ("ceremony_total", STATIC_MODE, "cer", "", 1.0),
+    ("median_s", "eager", "eager ms", "ms", 1000.0),
+    ("median_s", "compiled", "comp ms", "ms", 1000.0),
+    ("compile_s", "compiled", "compile s", "s", 1.0),
+    ("peak_host_mb", "eager", "peak MiB", "MiB", 1.0),
+    ("cold_start_s", "eager", "cold s", "s", 1.0),
+)
+RUN_MODES = ("eager", "compiled")
+
+
+# ---------------------------------------------------------------------------------------------------- shared helpers
+
+
+def label(framework: str) -> str:
+    """The framework's short name as reports show it."""
+    return framework
+
+
+def implementation_label(framework: str, variant: str) -> str:
+    """"torch", or "tensorflow (fit)" for a variant."""
+    return label(framework) if variant == DEFAULT_VARIANT else f"{label(framework)} ({variant})"
+
+
+def number(value: float | None, digits: int = 3) -> str:
+    """A figure with `digits` significant digits, whole numbers without a decimal point; "-" when missing."""
+    if value is None:
+        return "-"
+    if float(value).is_integer() and abs(value) < 10 ** 6:
+        return str(int(value))
+    return f"{value:.{digits}g}"
+
+
+def dimension_name(dimension: str) -> str:
+    return dimension.replace("_", " ")
+
+
+def significance(card: Scorecard, dimension: str) -> str:
+    """The pair tests of a dimension in words: "tensorflow > torch (p=0.001, r=0.91)" or "no significant difference"."""
+    found = [t for t in card.tests_of(dimension) if t.significant]
+    if not found:
+        return "no significant difference"
+    parts = []
+    for test in found:
+        worse = test.b if test.better == test.a else test.a
+        parts.append(f"{test.better} > {worse} (p={test.p_adjusted:.2g}, r={abs(test.rank_biserial):.2f})")
+    return "; ".join(parts)
+
+
+def correction_note(card: Scorecard) -> str:
+    settings = card.settings
+    corrected = "Holm-corrected within each dimension" if settings.correction == "holm" else "not corrected"
+    return (f"Wilcoxon signed-rank over tasks, alpha {settings.alpha:g}, {corrected}; r: matched-pairs "
+            f"rank-biserial correlation")
+
+
+def composite_note(card: Scorecard) -> str:
+    settings = card.settings
+    return (f"composite 0-100: weighted mean of dimension scores (weights: {card.weights_source or 'given'}); "
+            f"interval: 95% bootstrap over tasks ({settings.resamples} resamples, seed {settings.seed}); "
+            f"P(first): share of {settings.weightings} random weightings under which it ranks first")
+
+
+def extremes(values: Mapping[str, float], *, higher_is_better: bool) -> tuple[set[str], set[str]]:
+    """The keys holding the best and the worst value; both empty when all values are equal."""
+    if len(values) < 2 or len(set(values.values())) == 1:
+        return set(), set()
+    best = max(values.values()) if higher_is_better else min(values.values())
+    worst = min(values.values()) if higher_is_better else max(values.values())
+    return ({k for k, v in values.items() if v == best}, {k for k, v in values.items() if v == worst})
+
+
+def mark(text: str, key: str, best: set[str], worst: set[str]) -> str:
+    """Rich markup of a figure with its best/worst marker."""
+    if key in best:
+        return f"[bold green]{text}{BEST}[/]"
+    if key in worst:
+        return f"[red]{text}{WORST}[/]"
+    return text
+
+
+def index(rows: Iterable[Measurement]) -> dict[tuple[str, str, str, str, str], Measurement]:
+    """(task, framework, variant, mode, metric) -> measurement."""
+    return {(r.task, r.framework, r.variant, r.mode, r.metric): r for r in rows}
+
+
+def status_cell(found: Mapping[tuple[str, str, str, str, str], Measurement], task: str, framework: str,
+                variant: str = DEFAULT_VARIANT) -> str:
+    """✓ or ✗ per mode (eager, compiled), · where not run; ≠ when a run was nondeterministic."""
+    cell = ""
+    for mode in RUN_MODES:
+        row = found.get((task, framework, variant, mode, "passed"))
+        cell += "·" if row is None else ("✓" if row.value else "✗")
+        cell += NONDETERMINISTIC if row is not None and row.nondeterministic else ""
+    return cell
+
+
+# ---------------------------------------------------------------------------------------------------- tables
+
+
+def scorecard_table(card: Scorecard) -> Table:
+    """One row per framework: rank, composite with its 95% interval, and P(first)."""
+    table = Table(title="Scorecard", title_justify="left", box=box.SIMPLE_HEAD, caption=escape(composite_note(card)),
+                  caption_justify="left", min_width=90)
+    for header, justify in (("rank", "right"), ("framework", "left"), ("composite", "right"),
+                            ("95% interval", "right"), ("P(first)", "right")):
+        table.add_column(header, justify=justify)  # type: ignore[arg-type]
+    best, worst = extremes({c.framework: c.composite for c in card.composites}, higher_is_better=True)
+    for c in sorted(card.composites, key=lambda c: (c.rank, card.frameworks.index(c.framework))):
+        table.add_row(str(c.rank), escape(label(c.framework)), mark(f"{c.composite:.1f}", c.framework, best, worst),
+                      f"{c.ci_low:.1f}-{c.ci_high:.1f}", f"{c.p_first:.0%}")
+    return table
+
+
+def dimension_table(card: Scorecard) -> Table:
+    """Dimension by framework (scores in (0, 1], 1 = best on every task), tasks, weight and significance."""
+    table = Table(title="Dimensions", title_justify="left", box=box.SIMPLE_HEAD, caption_justify="left",
+                  caption="score: geometric mean over tasks of the value relative to the best framework (1 = best "
+                          f"everywhere); ⚑ a metric that does not tell frameworks apart; {correction_note(card)}")
+    table.add_column("dimension", no_wrap=True)
+    table.add_column("weight", justify="right")
+    table.add_column("tasks", justify="right")
+    for fw in card.frameworks:
+        table.add_column(escape(label(fw)), justify="right")
+    table.add_column("significance")
+    flagged = {f.dimension for f in card.flags}
+    for dimension in DIMENSIONS:
+        name = dimension_name(dimension) + (" ⚑" if dimension in flagged else "")
+        weight = number(card.weights.get(dimension, 0.0))
+        if dimension in card.skipped:
+            table.add_row(f"[dim]{name}[/]", weight, "0", *["-"] * len(card.frameworks),
+                          f"[dim]skipped: {escape(card.skipped[dimension])}[/]")
+            continue
+        scores = card.scores_of(dimension)
+        best, worst = extremes({fw: d.score for fw, d in scores.items()}, higher_is_better=True)
+        tasks = len(scores[card.frameworks[0]].tasks)
+        table.add_row(name, weight, str(tasks), *[mark(f"{scores[fw].score:.2f}", fw, best, worst)
+                                                  for fw in card.frameworks],
+                      escape(significance(card, dimension)))
+    return table
+
+
+def flags_text(card: Scorecard) -> Text:
+    """One line per metric that does not tell the frameworks apart."""
+    lines = [f"⚑ {f.metric} ({dimension_name(f.dimension)}): all frameworks tie on {f.tied_share:.0%} of "
+             f"{f.tasks} tasks" for f in card.flags]
+    return Text("\n".join(lines))
+
+
+def task_table(rows: Sequence[Measurement], *, frameworks: Sequence[str] = (), tasks: Sequence[str] = (),
+               title: str = "Tasks") -> Table:
+    """Task by framework: static figures, times, memory, cold start and status; variants listed below the
+    defaults, unmarked (they are not scored)."""
+    found = index(rows)
+    implementations = {(r.task, r.framework, r.variant) for r in rows}
+    frameworks = list(frameworks) or _frameworks(rows)
+    tasks = list(tasks) or sorted({r.task for r in rows})
+    table = Table(title=title, title_justify="left", box=box.SIMPLE_HEAD, caption_justify="left",
+                  collapse_padding=True, pad_edge=False,
+                  caption=f"{BEST} best, {WORST} worst per task; {UNSTABLE} unstable timing; status ✓ passed, "
+                          f"✗ failed, · not run (eager, compiled); {NONDETERMINISTIC} nondeterministic")
+    table.add_column("task", overflow="fold")
+    table.add_column("framework", no_wrap=True)
+    for _, _, header, _, _ in TASK_COLUMNS:
+        table.add_column(header.replace(" ", "\n"), justify="right", no_wrap=True)
+    table.add_column("status", no_wrap=True)
+    for position, task in enumerate(tasks):
+        keys = [(fw, DEFAULT_VARIANT) for fw in frameworks if (task, fw, DEFAULT_VARIANT) in implementations]
+        variants = sorted(k for k in implementations if k[0] == task and k[2] != DEFAULT_VARIANT
+                          and k[1] in frameworks)
+        keys += [(fw, variant) for _, fw, variant in sorted(variants, key=lambda k: _framework_order(k[1]))]
+        cells: dict[tuple[str, str], list[str]] = {key: [] for key in keys}
+        for metric, mode, _, _, scale in TASK_COLUMNS:
+            values = {key: found[(task, *key, mode, metric)] for key in keys if (task, *key, mode, metric) in found}
+            scored = {fw: m.value for (fw, variant), m in values.items() if variant == DEFAULT_VARIANT}
+            best, worst = extremes(scored, higher_is_better=metric in HIGHER_IS_BETTER)
+            for key in keys:
+                m = values.get(key)
+                text = "-" if m is None else number(m.value * scale) + (UNSTABLE if m.unstable else "")
+                cells[key].append(mark(text, key[0], best, worst) if key[1] == DEFAULT_VARIANT else text)
+        for i, key in enumerate(keys):
+            table.add_row(escape(task) if i == 0 else "", escape(implementation_label(*key)), *cells[key],
+                          status_cell(found, task, *key), end_section=i == len(keys) - 1 and position < len(tasks) - 1)
+    return table
+
+
+def claims_table(results: Sequence[ClaimResult]) -> Table:
+    """One row per claim: its id and survey reference, the verdict, the statement and the numbers behind it."""
+    table = Table(title="Claims", title_justify="left", box=box.SIMPLE_HEAD, show_lines=False,
+                  caption="paired claims: Wilcoxon signed-rank over tasks, not corrected across claims",
+                  caption_justify="left")
+    table.add_column("claim", no_wrap=True)
+    table.add_column("verdict", no_wrap=True)
+    table.add_column("statement and evidence")
+    for result in results:
+        claim = result.claim
+        style = VERDICT_STYLE.get(result.verdict, "")
+        ident = escape(claim.id) + (f"\n[dim]survey {escape(claim.survey)}[/]" if claim.survey else "\n[dim]new[/]")
+        table.add_row(ident, f"[{style}]{result.verdict}[/]",
+                      f"{escape(claim.statement)}\n[dim]{escape(result.summary)}[/]", end_section=True)
+    return table
+
+
+def side_by_side(task: str, rows: Sequence[Measurement], sources: Mapping[tuple[str, str], str]) -> Table:
+    """A task's implementations in columns, each with its code and figures; best and worst defaults marked.
+
+    `sources` maps (framework, variant) to the file's text (see reporting.files.task_sources).
+    """
+    found = index(rows)
+    keys = sorted(sources, key=lambda k: (_framework_order(k[0]), k[1] != DEFAULT_VARIANT, k[1]))
+    table = Table(title=f"Task {escape(task)}", title_justify="left", box=box.SQUARE, show_lines=True, expand=True)
+    for key in keys:
+        table.add_column(escape(implementation_label(*key)))
+    figures: dict[tuple[str, str], list[str]] = {key: [] for key in keys}
+    for metric, mode, header, _, scale in TASK_COLUMNS:
+        values = {key: found[(task, *key, mode, metric)] for key in keys if (task, *key, mode, metric) in found}
+        best, worst = extremes({fw: m.value for (fw, variant), m in values.items() if variant == DEFAULT_VARIANT},
+                               higher_is_better=metric in HIGHER_IS_BETTER)
+        for (fw, variant), m in values.items():
+            text = number(m.value * scale) + (UNSTABLE if m.unstable else "")
+            figures[(fw, variant)].append(f"{header}: " + (mark(text, fw, best, worst) if variant == DEFAULT_VARIANT
+                                                           else text))
+    codes: list[RenderableType] = [Syntax(sources[key], "python", word_wrap=True, theme="ansi_light")
+                                   for key in keys]
+    table.add_row(*codes)
+    table.add_row(*["\n".join(figures[key] + [f"status: {status_cell(found, task, *key)}"]) for key in keys])
+    return table
+
+
+def report_group(card: Scorecard, claims: Sequence[ClaimResult], rows: Sequence[Measurement]) -> Group:
+    """Everything a study's console report shows, in order."""
+    parts: list[RenderableType] = [scorecard_table(card), dimension_table(card)]
+    if card.flags:
+        parts.append(flags_text(card))
+    parts.append(task_table(rows, frameworks=card.frameworks))
+    if claims:
+        parts.append(claims_table(claims))
+    return Group(*parts)
+
+
+def _frameworks(rows: Iterable[Measurement]) -> list[str]:
+    return sorted({r.framework for r in rows}, key=lambda fw: (_framework_order(fw), fw))
+
+
+def _framework_order(name: str) -> int:
+    order = list(FRAMEWORKS)
+    return order.index(name) if name in order else len(order)

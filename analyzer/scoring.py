@@ -1,0 +1,689 @@
+"""Measurements in, scores out: pure functions (the one exception, `load_weights`, reads the weights file).
+
+How a score is made, step by step; every step is kept in the result, so each figure traces back to its records.
+
+1. **Measurements.** `measurements()` flattens a StudyResults into tidy rows (task, framework, variant, mode,
+   metric, value, sources). Static figures have mode "static". A run contributes `passed` (1 or 0) always and its
+   other figures only when it passed: the time of a wrong answer is not a time of the task. Records of the same
+   implementation from several interleaving rounds are combined: `passed` only if every round passed, every other
+   figure the median over the rounds that passed. Runs come from one device and one input size.
+2. **Metrics and dimensions.** A scored metric is one raw figure in one mode (`METRICS`):
+
+   =============== ==================================== =========================================================
+   dimension       metric(s)                            note
+   =============== ==================================== =========================================================
+   conciseness     sloc                                 FileMetrics.sloc
+   complexity      cognitive (+1)                       cyclomatic is 1-2 for almost all DL code: it cannot rank
+   api_surface     api_distinct                         distinct fully qualified framework APIs
+   ceremony        ceremony_total (+1)                  zero is common
+   speed           median_s@eager, median_s@compiled    Timing.median_s; the two modes are separate metrics
+   compile_latency compile_s@compiled (+0.01 s)         first call minus steady state; below 10 ms nobody waits
+   memory          peak_host_mb@eager, @compiled (+10)  growth of the worker's resident memory during the job, MiB;
+                                                        below ~10 MiB it is allocator and page granularity
+   cold_start      cold_start_s@eager                   import_s + first_result_s of the eager run
+   correctness     passed@eager, passed@compiled (+1)   1 passed, 0 not; a failure halves that task's value
+   deployment      (none yet)                           skipped until runs carry export results: add a figure
+                                                        to RUN_FIELDS and `_run_figure`, and a row to METRICS
+   =============== ==================================== =========================================================
+
+3. **Relative value per task.** Only the default variant of each framework is scored (variants are listed, not
+   scored). A task is kept for a metric only when every framework has a value (a paired comparison); otherwise it
+   is left out of that metric for all frameworks (per metric: a task without a compiled mode still counts for
+   eager speed, and its dimension's tasks are those with at least one paired metric). Lower is better everywhere except `passed`. The value relative to
+   the best framework on that task is `(best + c) / (value + c)` (higher is better: `(value + c) / (best + c)`),
+   in (0, 1], 1 for the best. `c` (the "+" above) is 0 for most metrics, which makes them unit-free; counts where
+   zero is common use 1, and compile latency 10 ms. A ratio that would divide by zero uses c + 1 on that task.
+4. **Dimension score.** Per task, the geometric mean of the dimension's metric values on that task; per dimension
+   and framework, the geometric mean over the dimension's tasks. A dimension without paired data is skipped, never
+   counted as zero.
+5. **Composite.** 100 x the weighted arithmetic mean of the dimension scores, weights from a TOML file
+   (`analyzer/data/weights.toml`) renormalised over the dimensions that have data. 100 means best on every task of
+   every weighted dimension.
+6. **Honesty.** A metric on which all frameworks tie on >= 90% of its tasks is flagged (it does not tell them
+   apart). A bootstrap over tasks (seeded) gives each composite a 95% percentile interval. Random weightings
+   (Dirichlet(1, ..., 1) over the dimensions with data, seeded) give each framework's probability of ranking
+   first. Per dimension and framework pair, a Wilcoxon signed-rank test over tasks of the log relative values
+   (the log ratio of the raw values) with the matched-pairs rank-biserial correlation as effect size; p-values are
+   Holm-corrected within each dimension (its framework pairs) unless settings say "none"; alpha 0.05.
+"""
+
+from __future__ import annotations
+
+import collections.abc
+import dataclasses
+import itertools
+import math
+import statistics
+import sys
+import types
+import typing
+import warnings
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, Iterable, Mapping, Sequence
+
+import numpy as np
+
+from analyzer.frameworks import FRAMEWORKS
+from analyzer.model import FileMetrics, RunRecord, StudyResults
+
+if sys.version_info >= (3, 11):
+    import tomllib
+else:  # pragma: no cover
+    import tomli as tomllib
+
+#: Format of the scores part of a saved report; record every change here.
+#:   1  first version: dimensions with per-task traces, composites, pair tests, flags, settings.
+SCORES_VERSION = 1
+
+DIMENSIONS: tuple[str, ...] = (
+    "conciseness", "complexity", "api_surface", "ceremony", "speed", "compile_latency", "memory", "cold_start",
+    "correctness", "deployment",
+)
+STATIC_FIELDS: tuple[str, ...] = (
+    "sloc", "statements", "tokens", "cyclomatic", "cognitive", "max_nesting", "api_calls", "api_distinct",
+    "api_unresolved", "api_keywords", "api_string_args", "ceremony_total",
+)
+RUN_FIELDS: tuple[str, ...] = (
+    "passed", "median_s", "iqr_s", "compile_s", "import_s", "first_result_s", "cold_start_s", "peak_host_mb",
+    "peak_device_mb", "max_abs_err", "max_rel_err",
+)
+#: Figures read from Timing: the only ones an unstable timing makes doubtful.
+TIMING_FIELDS: frozenset[str] = frozenset({"median_s", "iqr_s"})
+#: Raw figures where a larger value is better; every other figure is better lower.
+HIGHER_IS_BETTER: frozenset[str] = frozenset({"passed"})
+STATIC_MODE = "static"
+DEFAULT_VARIANT = "default"
+
+
+class ScoringError(ValueError):
+    """Scores cannot be computed from these inputs; the message says why and what to change."""
+
+
+class WeightsError(ValueError):
+    """A weights file that cannot be used; the message names the file, the field and what was expected."""
+
+    def __init__(self, path: str, field_name: str, expected: str) -> None:
+        self.path, self.field, self.expected = path, field_name, expected
+        super().__init__(f"{path}: field '{field_name}': {expected}")
+
+
+@dataclass(frozen=True)
+class Metric:
+    """One scored series: a raw figure in one mode, feeding one dimension."""
+
+    name: str  #: raw figure, as in Measurement.metric
+    mode: str  #: "static", "eager" or "compiled"
+    dimension: str  #: one of DIMENSIONS
+    offset: float = 0.0  #: added to value and best before the ratio: what "nothing" is for this figure
+
+    @property
+    def id(self) -> str:
+        return self.name if self.mode == STATIC_MODE else f"{self.name}@{self.mode}"
+
+    @property
+    def higher_is_better(self) -> bool:
+        return self.name in HIGHER_IS_BETTER
+
+
+METRICS: tuple[Metric, ...] = (
+    Metric("sloc", STATIC_MODE, "conciseness"),
+    Metric("cognitive", STATIC_MODE, "complexity", offset=1.0),
+    Metric("api_distinct", STATIC_MODE, "api_surface"),
+    Metric("ceremony_total", STATIC_MODE, "ceremony", offset=1.0),
+    Metric("median_s", "eager", "speed"),
+    Metric("median_s", "compiled", "speed"),
+    Metric("compile_s", "compiled", "compile_latency", offset=0.01),
+    Metric("peak_host_mb", "eager", "memory", offset=10.0),
+    Metric("peak_host_mb", "compiled", "memory", offset=10.0),
+    Metric("cold_start_s", "eager", "cold_start"),
+    Metric("passed", "eager", "correctness", offset=1.0),
+    Metric("passed", "compiled", "correctness", offset=1.0),
+)
+
+
+# ---------------------------------------------------------------------------------------------------- records
+
+
+@dataclass(frozen=True)
+class Measurement:
+    """One raw figure of one implementation in one mode: a row of the tidy table."""
+
+    task: str
+    framework: str
+    variant: str  #: "default" or the variant suffix
+    mode: str  #: "static", "eager" or "compiled"
+    metric: str  #: a name from STATIC_FIELDS or RUN_FIELDS
+    value: float
+    #: the records behind it: "static:<path>" or "run:<task>/<framework>/<variant>/<mode>#<round>"
+    sources: tuple[str, ...] = ()
+    unstable: bool = False  #: a timing figure whose Timing was flagged unstable
+    nondeterministic: bool = False  #: a run behind it gave different results on a second fresh run
+
+
+@dataclass(frozen=True)
+class MetricValue:
+    """One metric of one framework on one task, with the best value it was divided by."""
+
+    metric: str  #: Metric.id, e.g. "median_s@eager"
+    value: float  #: raw value
+    best: float  #: best raw value among the frameworks on this task
+    relative: float  #: in (0, 1], 1 for the best
+    sources: tuple[str, ...] = ()  #: records behind `value`
+    unstable: bool = False
+    nondeterministic: bool = False
+
+
+@dataclass(frozen=True)
+class TaskScore:
+    """A framework's relative value on one task of one dimension: geometric mean of its metrics there."""
+
+    task: str
+    relative: float
+    metrics: tuple[MetricValue, ...]
+
+
+@dataclass(frozen=True)
+class DimensionScore:
+    """A framework's score on one dimension: geometric mean over the dimension's tasks, in (0, 1]."""
+
+    dimension: str
+    framework: str
+    score: float
+    tasks: tuple[TaskScore, ...]
+
+
+@dataclass(frozen=True)
+class FrameworkScore:
+    """A framework's composite, its bootstrap interval, its chance of ranking first under random weights."""
+
+    framework: str
+    composite: float  #: 0 to 100
+    ci_low: float  #: 2.5th percentile of the bootstrap over tasks
+    ci_high: float  #: 97.5th percentile
+    p_first: float  #: share of random weightings under which it ranks first (ties share)
+    rank: int  #: 1 is best; tied composites share a rank
+
+
+@dataclass(frozen=True)
+class PairTest:
+    """Wilcoxon signed-rank test over tasks of one dimension between two frameworks."""
+
+    dimension: str
+    a: str
+    b: str
+    n: int  #: tasks with a non-zero difference
+    statistic: float
+    p_value: float
+    p_adjusted: float  #: after the correction in ScoringSettings
+    rank_biserial: float  #: matched-pairs rank-biserial correlation; > 0: `a` better
+    significant: bool  #: p_adjusted < alpha
+
+    @property
+    def better(self) -> str | None:
+        """The framework that is significantly better, or None: no significant difference."""
+        if not self.significant:
+            return None
+        return self.a if self.rank_biserial > 0 else self.b
+
+
+@dataclass(frozen=True)
+class MetricFlag:
+    """A metric that does not tell the frameworks apart: all tie on `tied_share` of its tasks."""
+
+    metric: str
+    dimension: str
+    tied_share: float
+    tasks: int
+
+
+@dataclass(frozen=True)
+class ScoringSettings:
+    """Choices a scorecard depends on; saved with it so it can be reproduced."""
+
+    seed: int = 0
+    resamples: int = 2000  #: bootstrap resamples over tasks
+    weightings: int = 2000  #: Dirichlet weightings for P(first)
+    alpha: float = 0.05
+    correction: str = "holm"  #: "holm" (within each dimension) or "none"
+    tied_share: float = 0.9  #: flag a metric when all frameworks tie on at least this share of its tasks
+    device: str = ""  #: runs from this device; "" when runs come from one device only
+    size: str = ""  #: runs of this input size; "" when runs come from one size only
+    frameworks: tuple[str, ...] = ()  #: frameworks to compare; () for all with default-variant data
+
+
+@dataclass(frozen=True)
+class Scorecard:
+    """Everything scoring produced, from the composites down to the records behind every figure."""
+
+    frameworks: tuple[str, ...]
+    weights: Mapping[str, float]  #: as given, every dimension
+    weights_source: str  #: the file they came from
+    dimensions: tuple[DimensionScore, ...]  #: one per framework and dimension with data
+    composites: tuple[FrameworkScore, ...]  #: in framework order
+    tests: tuple[PairTest, ...]
+    flags: tuple[MetricFlag, ...]
+    skipped: Mapping[str, str]  #: dimension -> why it has no score
+    settings: ScoringSettings = ScoringSettings()
+    version: int = SCORES_VERSION
+
+    @property
+    def scored_dimensions(self) -> tuple[str, ...]:
+        present = {d.dimension for d in self.dimensions}
+        return tuple(d for d in DIMENSIONS if d in present)
+
+    def dimension(self, dimension: str, framework: str) -> DimensionScore | None:
+        return next((d for d in self.dimensions if (d.dimension, d.framework) == (dimension, framework)), None)
+
+    def scores_of(self, dimension: str) -> dict[str, DimensionScore]:
+        """framework -> its score on a dimension; empty for a skipped dimension."""
+        return {d.framework: d for d in self.dimensions if d.dimension == dimension}
+
+    def composite(self, framework: str) -> FrameworkScore | None:
+        return next((c for c in self.composites if c.framework == framework), None)
+
+    def tests_of(self, dimension: str) -> tuple[PairTest, ...]:
+        return tuple(t for t in self.tests if t.dimension == dimension)
+
+    def to_dict(self) -> dict[str, Any]:
+        return dataclasses.asdict(self)
+
+    @classmethod
+    def from_dict(cls, data: Mapping[str, Any]) -> "Scorecard":
+        if data.get("version") != SCORES_VERSION:
+            raise ValueError(f"scores version {data.get('version')!r} is not supported; expected {SCORES_VERSION}")
+        return build_dataclass(cls, data)
+
+
+def build_dataclass(cls: type, data: Any) -> Any:
+    """Rebuild a (nested) frozen dataclass from its `dataclasses.asdict` form, tuples and mappings included."""
+    hints = typing.get_type_hints(cls)
+    return cls(**{f.name: _build(hints[f.name], data[f.name]) for f in dataclasses.fields(cls) if f.name in data})
+
+
+def _build(hint: Any, value: Any) -> Any:
+    origin, args = typing.get_origin(hint), typing.get_args(hint)
+    if value is None:
+        return None
+    if isinstance(hint, type) and dataclasses.is_dataclass(hint):
+        return build_dataclass(hint, value)
+    if origin is tuple:
+        return tuple(_build(args[0], item) for item in value)
+    if origin in (dict, collections.abc.Mapping):
+        return {key: _build(args[1], item) for key, item in value.items()}
+    if origin in (typing.Union, types.UnionType):
+        inner = [a for a in args if a is not type(None)]
+        return _build(inner[0], value) if len(inner) == 1 else value
+    return value
+
+
+# ---------------------------------------------------------------------------------------------------- weights
+
+
+def default_weights_path() -> Path:
+    """The weights file shipped with the package."""
+    return Path(__file__).resolve().parent / "data" / "weights.toml"
+
+
+def load_weights(path: Path | str | None = None) -> dict[str, float]:
+    """Read and check a weights file (default: the shipped one); raise WeightsError naming the field."""
+    path = Path(path) if path is not None else default_weights_path()
+    try:
+        data = tomllib.loads(path.read_text(encoding="utf-8"))
+    except OSError as exc:
+        raise WeightsError(str(path), "weights", f"cannot read the file ({exc.strerror})") from None
+    except UnicodeDecodeError:
+        raise WeightsError(str(path), "weights", "expected UTF-8 text") from None
+    except tomllib.TOMLDecodeError as exc:
+        raise WeightsError(str(path), "weights", f"expected valid TOML ({exc})") from None
+    return parse_weights(data, source=str(path))
+
+
+def parse_weights(data: Mapping[str, Any], *, source: str = "<weights>") -> dict[str, float]:
+    """Check the parsed TOML of a weights file: a [weights] table of dimension = weight >= 0, not all zero.
+
+    Dimensions the file leaves out weigh 0: the file states the whole weighting.
+    """
+    extra = sorted(set(data) - {"weights"})
+    if extra:
+        raise WeightsError(source, extra[0], "unknown table or key; expected only a [weights] table")
+    table = data.get("weights")
+    if not isinstance(table, Mapping):
+        raise WeightsError(source, "weights", "expected a [weights] table of dimension = weight")
+    weights = {dimension: 0.0 for dimension in DIMENSIONS}
+    for name, value in table.items():
+        where = f"weights.{name}"
+        if name not in DIMENSIONS:
+            raise WeightsError(source, where, f"unknown dimension; expected one of {', '.join(DIMENSIONS)}")
+        if isinstance(value, bool) or not isinstance(value, (int, float)) or not math.isfinite(value):
+            raise WeightsError(source, where, f"expected a number >= 0, got {value!r}")
+        if value < 0:
+            raise WeightsError(source, where, f"expected a number >= 0, got {value!r}")
+        weights[name] = float(value)
+    if not any(weights.values()):
+        raise WeightsError(source, "weights", "all weights are zero; give at least one dimension a weight > 0")
+    return weights
+
+
+# ---------------------------------------------------------------------------------------------------- measurements
+
+
+def measurements(results: StudyResults, *, device: str = "", size: str = "") -> tuple[Measurement, ...]:
+    """The tidy rows of a study: every static figure, and every run figure of one device and input size."""
+    rows = [row for metrics in (results.static.files if results.static else ()) for row in _static_rows(metrics)]
+    runs = _select_runs(results.runs, device=device, size=size)
+    groups: dict[tuple[str, str, str, str], list[RunRecord]] = {}
+    for run in runs:
+        groups.setdefault(run.key, []).append(run)
+    for key in sorted(groups):
+        rows.extend(_run_rows(sorted(groups[key], key=lambda r: r.round)))
+    return tuple(rows)
+
+
+def _static_rows(metrics: FileMetrics) -> Iterable[Measurement]:
+    source = (f"static:{metrics.path}",)
+    for name in STATIC_FIELDS:
+        yield Measurement(metrics.task, metrics.framework, metrics.variant, STATIC_MODE, name,
+                          float(getattr(metrics, name)), source)
+
+
+def _select_runs(runs: Sequence[RunRecord], *, device: str, size: str) -> list[RunRecord]:
+    for attribute, wanted in (("device", device), ("size", size)):
+        found = sorted({getattr(run, attribute) for run in runs})
+        if wanted:
+            runs = [run for run in runs if getattr(run, attribute) == wanted]
+        elif len(found) > 1:
+            raise ScoringError(f"runs on several {attribute}s ({', '.join(found)}); choose one with {attribute}=")
+    return list(runs)
+
+
+def _run_rows(records: Sequence[RunRecord]) -> Iterable[Measurement]:
+    first = records[0]
+    sources = tuple(f"run:{r.task}/{r.framework}/{r.variant}/{r.mode}#{r.round}" for r in records)
+    passed = [r for r in records if r.status == "passed"]
+    unstable = any(r.timing is not None and r.timing.unstable for r in passed)
+    nondeterministic = any(bool(r.nondeterministic) for r in records)
+
+    def row(metric: str, value: float, behind: tuple[str, ...]) -> Measurement:
+        return Measurement(first.task, first.framework, first.variant, first.mode, metric, value, behind,
+                           unstable and metric in TIMING_FIELDS, nondeterministic)
+
+    yield row("passed", float(len(passed) == len(records)), sources)
+    for name in RUN_FIELDS[1:]:
+        values = [(v, f"run:{r.task}/{r.framework}/{r.variant}/{r.mode}#{r.round}") for r in passed
+                  if (v := _run_figure(r, name)) is not None]
+        if values:
+            yield row(name, float(statistics.median(v for v, _ in values)), tuple(s for _, s in values))
+
+
+def _run_figure(run: RunRecord, name: str) -> float | None:
+    if name == "median_s":
+        return run.timing.median_s if run.timing else None
+    if name == "iqr_s":
+        return run.timing.iqr_s if run.timing else None
+    if name == "cold_start_s":
+        if run.import_s is None or run.first_result_s is None:
+            return None
+        return run.import_s + run.first_result_s
+    return getattr(run, name)
+
+
+# ---------------------------------------------------------------------------------------------------- scoring
+
+
+def score_study(results: StudyResults, weights: Mapping[str, float] | None = None, *,
+                settings: ScoringSettings = ScoringSettings(), weights_source: str = "") -> Scorecard:
+    """Score a study; weights default to the shipped file."""
+    if weights is None:
+        weights, weights_source = load_weights(), str(default_weights_path())
+    rows = measurements(results, device=settings.device, size=settings.size)
+    return score_measurements(rows, weights, settings=settings, weights_source=weights_source)
+
+
+def score_measurements(rows: Sequence[Measurement], weights: Mapping[str, float], *,
+                       settings: ScoringSettings = ScoringSettings(), weights_source: str = "") -> Scorecard:
+    """Score tidy measurements (see the module docstring for every step)."""
+    weights = parse_weights({"weights": dict(weights)}, source=weights_source or "<weights>")
+    frameworks = _frameworks(rows, settings.frameworks)
+    table = _metric_table(rows, frameworks)
+    measured = {(r.metric, r.mode) for r in rows if r.variant == DEFAULT_VARIANT}
+    dimensions, skipped = _dimension_scores(table, frameworks, measured)
+    scored = [d for d in DIMENSIONS if d not in skipped]
+    if not any(weights[d] for d in scored):
+        given = ", ".join(d for d in DIMENSIONS if weights[d]) or "none"
+        raise ScoringError(f"{weights_source or 'weights'}: no weighted dimension has data (weighted: {given}; "
+                           f"with data: {', '.join(scored) or 'none'})")
+    logs = _log_matrices(dimensions, frameworks, scored)
+    composites = _framework_scores(dimensions, logs, frameworks, scored, weights, settings)
+    return Scorecard(
+        frameworks=frameworks, weights=weights, weights_source=weights_source,
+        dimensions=tuple(dimensions), composites=composites,
+        tests=_pair_tests(logs, frameworks, scored, settings), flags=_flags(table, frameworks, settings),
+        skipped=skipped, settings=settings,
+    )
+
+
+def _frameworks(rows: Sequence[Measurement], wanted: Sequence[str]) -> tuple[str, ...]:
+    present = {r.framework for r in rows if r.variant == DEFAULT_VARIANT}
+    chosen = set(wanted) if wanted else present
+    missing = sorted(chosen - present)
+    if missing:
+        raise ScoringError(f"no measurements of {', '.join(missing)} (have: {', '.join(sorted(present)) or 'none'})")
+    if len(chosen) < 2:
+        raise ScoringError(f"scores compare frameworks; found only {', '.join(sorted(chosen)) or 'none'}")
+    order = list(FRAMEWORKS)
+    return tuple(sorted(chosen, key=lambda name: (order.index(name) if name in order else len(order), name)))
+
+
+#: metric id -> task -> framework -> measurement, paired tasks only.
+MetricTable = dict[str, dict[str, dict[str, Measurement]]]
+
+
+def _metric_table(rows: Sequence[Measurement], frameworks: Sequence[str]) -> MetricTable:
+    index = {(r.metric, r.mode, r.task, r.framework): r for r in rows if r.variant == DEFAULT_VARIANT}
+    tasks = sorted({r.task for r in rows})
+    table: MetricTable = {}
+    for metric in METRICS:
+        per_task = {}
+        for task in tasks:
+            found = {fw: index[(metric.name, metric.mode, task, fw)] for fw in frameworks
+                     if (metric.name, metric.mode, task, fw) in index}
+            if len(found) == len(frameworks):
+                per_task[task] = found
+        table[metric.id] = per_task
+    return table
+
+
+def relative_values(metric: Metric, values: Mapping[str, float]) -> dict[str, float]:
+    """Each framework's value on one task relative to the best, in (0, 1]; see the module docstring."""
+    values = {fw: max(v, 0.0) if not metric.higher_is_better else v for fw, v in values.items()}
+    best = max(values.values()) if metric.higher_is_better else min(values.values())
+    for offset in (metric.offset, metric.offset + 1.0):
+        if metric.higher_is_better:
+            ratios = {fw: _ratio(v + offset, best + offset) for fw, v in values.items()}
+        else:
+            ratios = {fw: _ratio(best + offset, v + offset) for fw, v in values.items()}
+        if all(r is not None and r > 0 for r in ratios.values()):
+            return ratios  # type: ignore[return-value]
+    return {fw: 1.0 for fw in values}  # every value is zero: a tie
+
+
+def _ratio(numerator: float, denominator: float) -> float | None:
+    if denominator == 0:
+        return 1.0 if numerator == 0 else None
+    return numerator / denominator
+
+
+def _dimension_scores(table: MetricTable, frameworks: Sequence[str],
+                      measured: set[tuple[str, str]]) -> tuple[list[DimensionScore], dict[str, str]]:
+    scores: list[DimensionScore] = []
+    skipped: dict[str, str] = {}
+    for dimension in DIMENSIONS:
+        metrics = [m for m in METRICS if m.dimension == dimension]
+        per_task: dict[str, dict[str, list[MetricValue]]] = {}
+        for metric in metrics:
+            for task, found in sorted(table[metric.id].items()):
+                best = _best(metric, [m.value for m in found.values()])
+                relative = relative_values(metric, {fw: m.value for fw, m in found.items()})
+                for fw, m in found.items():
+                    per_task.setdefault(task, {}).setdefault(fw, []).append(MetricValue(
+                        metric.id, m.value, best, relative[fw], m.sources, m.unstable, m.nondeterministic))
+        if not per_task:
+            skipped[dimension] = _skip_reason(metrics, measured)
+            continue
+        for fw in frameworks:
+            tasks = tuple(TaskScore(task, _geomean(v.relative for v in per_task[task][fw]), tuple(per_task[task][fw]))
+                          for task in sorted(per_task))
+            scores.append(DimensionScore(dimension, fw, _geomean(t.relative for t in tasks), tasks))
+    return scores, skipped
+
+
+def _best(metric: Metric, values: Sequence[float]) -> float:
+    return max(values) if metric.higher_is_better else min(values)
+
+
+def _skip_reason(metrics: Sequence[Metric], measured: set[tuple[str, str]]) -> str:
+    if not metrics:
+        return "not measured yet"
+    ids = " or ".join(m.id for m in metrics)
+    if not any((m.name, m.mode) in measured for m in metrics):
+        return f"no {ids} in this study"
+    return f"no task has {ids} for every framework"
+
+
+def _geomean(values: Iterable[float]) -> float:
+    logs = [math.log(v) for v in values]
+    return math.exp(sum(logs) / len(logs))
+
+
+def _log_matrices(dimensions: Sequence[DimensionScore], frameworks: Sequence[str],
+                  scored: Sequence[str]) -> dict[str, tuple[tuple[str, ...], np.ndarray]]:
+    """dimension -> (its tasks, array tasks x frameworks of log relative values)."""
+    result = {}
+    for dimension in scored:
+        by_fw = {d.framework: d for d in dimensions if d.dimension == dimension}
+        tasks = tuple(t.task for t in by_fw[frameworks[0]].tasks)
+        matrix = np.array([[math.log(t.relative) for t in by_fw[fw].tasks] for fw in frameworks]).T
+        result[dimension] = (tasks, matrix)
+    return result
+
+
+def composite(scores: Mapping[str, float], weights: Mapping[str, float]) -> float:
+    """100 x the weighted mean of dimension scores, over the dimensions present in `scores`."""
+    total = sum(weights[d] for d in scores)
+    return 100.0 * sum(weights[d] * s for d, s in scores.items()) / total
+
+
+def _framework_scores(dimensions: Sequence[DimensionScore], logs: Mapping[str, tuple[tuple[str, ...], np.ndarray]],
+                      frameworks: Sequence[str], scored: Sequence[str], weights: Mapping[str, float],
+                      settings: ScoringSettings) -> tuple[FrameworkScore, ...]:
+    used = [d for d in scored if weights[d] > 0]
+    values = {fw: composite({d.dimension: d.score for d in dimensions if d.framework == fw and d.dimension in used},
+                            weights) for fw in frameworks}
+    low, high = _bootstrap(logs, used, weights, settings)
+    p_first = _p_first(dimensions, frameworks, scored, settings)
+    ranks = {fw: 1 + sum(values[o] > values[fw] + 1e-9 for o in frameworks) for fw in frameworks}
+    return tuple(FrameworkScore(fw, values[fw], float(low[i]), float(high[i]), float(p_first[i]), ranks[fw])
+                 for i, fw in enumerate(frameworks))
+
+
+def _bootstrap(logs: Mapping[str, tuple[tuple[str, ...], np.ndarray]], used: Sequence[str],
+               weights: Mapping[str, float], settings: ScoringSettings) -> tuple[np.ndarray, np.ndarray]:
+    """Percentile interval of the composite when tasks are resampled with replacement."""
+    tasks = sorted({task for d in used for task in logs[d][0]})
+    rng = np.random.default_rng(settings.seed)
+    draws = rng.integers(0, len(tasks), size=(settings.resamples, len(tasks)))
+    counts = np.zeros((settings.resamples, len(tasks)))
+    np.add.at(counts, (np.arange(settings.resamples)[:, None], draws), 1.0)
+    position = {task: i for i, task in enumerate(tasks)}
+    total = np.zeros((settings.resamples, next(iter(logs.values()))[1].shape[1]))
+    weight_sum = np.zeros(settings.resamples)
+    for d in used:
+        own, matrix = logs[d]
+        c = counts[:, [position[t] for t in own]]
+        n = c.sum(axis=1)
+        present = n > 0
+        mean_log = (c @ matrix) / np.where(present, n, 1.0)[:, None]
+        total = total + weights[d] * np.where(present[:, None], np.exp(mean_log), 0.0)
+        weight_sum = weight_sum + weights[d] * present
+    values = 100.0 * total / weight_sum[:, None]
+    return np.percentile(values, 2.5, axis=0), np.percentile(values, 97.5, axis=0)
+
+
+def _p_first(dimensions: Sequence[DimensionScore], frameworks: Sequence[str], scored: Sequence[str],
+             settings: ScoringSettings) -> np.ndarray:
+    """Share of Dirichlet(1, ..., 1) weightings over the dimensions with data under which each framework wins."""
+    score = {(d.dimension, d.framework): d.score for d in dimensions}
+    matrix = np.array([[score[(d, fw)] for fw in frameworks] for d in scored])
+    rng = np.random.default_rng(settings.seed + 1)
+    composites = rng.dirichlet(np.ones(len(scored)), size=settings.weightings) @ matrix
+    winners = np.isclose(composites, composites.max(axis=1, keepdims=True), rtol=0, atol=1e-12)
+    return (winners / winners.sum(axis=1, keepdims=True)).mean(axis=0)
+
+
+# ---------------------------------------------------------------------------------------------------- tests
+
+
+@dataclass(frozen=True)
+class PairedResult:
+    """A Wilcoxon signed-rank test on paired differences, with its matched-pairs rank-biserial correlation."""
+
+    n: int  #: non-zero differences (zeros are dropped, as in Wilcoxon's original test)
+    statistic: float
+    p_value: float  #: two-sided; 1.0 when every difference is zero
+    rank_biserial: float  #: (sum of ranks of positive - of negative differences) / total; > 0: first larger
+
+
+def paired_test(differences: Sequence[float]) -> PairedResult:
+    """Wilcoxon signed-rank test of differences (rounded to 12 digits so round-off makes no ranks)."""
+    from scipy.stats import rankdata, wilcoxon
+
+    d = np.round(np.asarray(differences, dtype=float), 12)
+    d = d[d != 0]
+    if len(d) == 0:
+        return PairedResult(0, 0.0, 1.0, 0.0)
+    ranks = rankdata(np.abs(d))
+    r = float((ranks[d > 0].sum() - ranks[d < 0].sum()) / ranks.sum())
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        result = wilcoxon(d)
+    return PairedResult(len(d), float(result.statistic), float(result.pvalue), r)
+
+
+def holm(p_values: Sequence[float]) -> list[float]:
+    """Holm-Bonferroni adjusted p-values, in the order given."""
+    order = sorted(range(len(p_values)), key=lambda i: p_values[i])
+    adjusted = [0.0] * len(p_values)
+    running = 0.0
+    for rank, i in enumerate(order):
+        running = max(running, min(1.0, (len(p_values) - rank) * p_values[i]))
+        adjusted[i] = running
+    return adjusted
+
+
+def _pair_tests(logs: Mapping[str, tuple[tuple[str, ...], np.ndarray]], frameworks: Sequence[str],
+                scored: Sequence[str], settings: ScoringSettings) -> tuple[PairTest, ...]:
+    tests: list[PairTest] = []
+    pairs = list(itertools.combinations(range(len(frameworks)), 2))
+    for dimension in scored:
+        matrix = logs[dimension][1]
+        results = [paired_test(matrix[:, i] - matrix[:, j]) for i, j in pairs]
+        raw = [r.p_value for r in results]
+        adjusted = holm(raw) if settings.correction == "holm" else raw
+        for (i, j), result, p in zip(pairs, results, adjusted):
+            tests.append(PairTest(dimension, frameworks[i], frameworks[j], result.n, result.statistic,
+                                  result.p_value, p, result.rank_biserial, p < settings.alpha))
+    return tuple(tests)
+
+
+def _flags(table: MetricTable, frameworks: Sequence[str], settings: ScoringSettings) -> tuple[MetricFlag, ...]:
+    flags = []
+    for metric in METRICS:
+        per_task = table[metric.id]
+        if not per_task:
+            continue
+        tied = sum(len({m.value for m in found.values()}) == 1 for found in per_task.values())
+        share = tied / len(per_task)
+        if share >= settings.tied_share:
+            flags.append(MetricFlag(metric.id, metric.dimension, share, len(per_task)))
+    return tuple(flags)

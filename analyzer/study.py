@@ -1,0 +1,191 @@
+"""Orchestration of a measured run: catalog in, run records out, one JSON line per record as each finishes.
+
+Jobs are ordered so that machine drift hits every framework alike: for each round, task by task, the frameworks
+take turns (their order rotates from task to task), each in every mode that applies. Records go to
+<out>/runs.jsonl the moment they exist, so an interrupted run keeps what it measured and `resume` continues it.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import json
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, Callable, Iterable
+
+from analyzer.catalog import CatalogTask, eager_only_reason
+from analyzer.execution.runner import Job, Limits, run_jobs
+from analyzer.execution.stats import summarize
+from analyzer.frameworks import FRAMEWORKS
+from analyzer.model import RunRecord, Timing, run_record_from_dict
+from analyzer.validation import framework_installed
+
+RUNS_FILE = "runs.jsonl"
+#: Worse statuses win when rounds disagree.
+_SEVERITY = {"passed": 0, "not_applicable": 1, "skipped": 2, "wrong_answer": 3, "timed_out": 4, "crashed": 5}
+
+
+@dataclass(frozen=True)
+class RunPlan:
+    """What to run and how."""
+
+    modes: tuple[str, ...] = ("eager",)
+    frameworks: tuple[str, ...] = tuple(FRAMEWORKS)
+    device: str = "auto"
+    size: str = "small"
+    threads: int = 1
+    rounds: int = 1
+    limits: Limits = Limits()
+    policy: dict[str, Any] = dataclasses.field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class Planned:
+    """A job to run, or a record known without running anything (not applicable, framework missing)."""
+
+    key: tuple[str, str, str, str, int]  #: task, framework, variant, mode, round
+    job: Job | None
+    record: RunRecord | None
+    flops: float | None = None
+
+
+def plan(tasks: Iterable[CatalogTask], run_plan: RunPlan) -> list[Planned]:
+    """Every (round, task, framework, variant, mode), interleaved, each either a job or a ready record."""
+    planned: list[Planned] = []
+    runnable = [task for task in tasks if task.spec is not None and not task.problems]
+    for round_ in range(run_plan.rounds):
+        for index, task in enumerate(runnable):
+            order = _rotated(run_plan.frameworks, index + round_)
+            for mode in run_plan.modes:
+                for framework in order:
+                    for impl in (i for i in task.implementations if i.framework == framework):
+                        planned.append(_planned(task, impl, mode, round_, run_plan))
+    return planned
+
+
+def _rotated(items: tuple[str, ...], by: int) -> tuple[str, ...]:
+    by %= max(len(items), 1)
+    return items[by:] + items[:by]
+
+
+def _planned(task: CatalogTask, impl: Any, mode: str, round_: int, run_plan: RunPlan) -> Planned:
+    spec = task.spec
+    assert spec is not None
+    key = (task.id, impl.framework, impl.variant, mode, round_)
+    base = dict(task=task.id, framework=impl.framework, variant=impl.variant, mode=mode, device=run_plan.device,
+                size=run_plan.size, round=round_)
+    flops = spec.cost("flops", run_plan.size)
+    if mode not in spec.modes:
+        return Planned(key, None, RunRecord(**base, status="not_applicable",
+                                            reason=f"{task.id} declares modes {', '.join(spec.modes)}"), flops)
+    if mode == "compiled" and (why := eager_only_reason(impl.path)):
+        return Planned(key, None, RunRecord(**base, status="not_applicable", reason=f"eager-only: {why}"), flops)
+    if not framework_installed(impl.framework):
+        extra = FRAMEWORKS[impl.framework].extra
+        return Planned(key, None, RunRecord(**base, status="skipped", reason=f"{FRAMEWORKS[impl.framework].label} is "
+                                            f"not installed (pip install 'usability-score[{extra}]')"), flops)
+    job = Job(id="|".join(map(str, key)), task=task.id, framework=impl.framework, variant=impl.variant, mode=mode,
+              task_dir=str(spec.path.resolve()), impl_path=str(impl.path.resolve()), size=run_plan.size,
+              device=run_plan.device, threads=run_plan.threads, timing=True, policy=dict(run_plan.policy))
+    return Planned(key, job, None, flops)
+
+
+def execute(planned: list[Planned], run_plan: RunPlan, *, out_dir: Path, resume: bool = False,
+            on_start: Callable[[Planned], None] = lambda p: None,
+            on_record: Callable[[RunRecord], None] = lambda r: None,
+            versions: dict[str, Any] | None = None) -> list[RunRecord]:
+    """Run what is planned, appending each record to out_dir/runs.jsonl as it finishes; with `resume`, skip what
+    that file already holds. Returns every record of the plan (old and new). The frameworks' versions and the
+    accelerators they saw, as the workers report them, are added to `versions`."""
+    path = out_dir / RUNS_FILE
+    done = {record_key(r): r for r in load_runs(path)} if resume else {}
+    if not resume:
+        path.write_text("", encoding="utf-8")
+    by_key = {p.key: p for p in planned}
+    todo = [p for p in planned if p.key not in done]
+    with open(path, "a", encoding="utf-8") as out:
+        def keep(record: RunRecord) -> None:
+            done[record_key(record)] = record
+            out.write(json.dumps(dataclasses.asdict(record)) + "\n")
+            out.flush()
+            on_record(record)
+
+        for ready in (p for p in todo if p.record is not None):
+            keep(ready.record)
+        jobs = [p.job for p in todo if p.job is not None]
+        starts = {job.id: p for p in todo if (job := p.job) is not None}
+        for raw in run_jobs(jobs, limits=run_plan.limits, on_start=lambda job: on_start(starts[job.id])):
+            planned_job = by_key[_parse_key(raw["job"])]
+            if versions is not None and raw.get("versions"):
+                assert planned_job.job is not None
+                versions[planned_job.job.framework] = {**raw["versions"],
+                                                       "accelerators": raw.get("accelerators", [])}
+            keep(to_record(raw, planned_job))
+    return [done[p.key] for p in planned if p.key in done]
+
+
+def _parse_key(job_id: str) -> tuple[str, str, str, str, int]:
+    task, framework, variant, mode, round_ = job_id.split("|")
+    return task, framework, variant, mode, int(round_)
+
+
+def to_record(raw: dict[str, Any], planned: Planned) -> RunRecord:
+    """A worker's raw record, with the job's identity, as a RunRecord."""
+    job = planned.job
+    assert job is not None
+    fields = {f.name for f in dataclasses.fields(RunRecord)}
+    values = {key: value for key, value in raw.items() if key in fields}
+    values.update(task=job.task, framework=job.framework, variant=job.variant, mode=job.mode, size=job.size,
+                  round=planned.key[4], flops=planned.flops)
+    values.setdefault("device", job.device)
+    return run_record_from_dict(values)
+
+
+def record_key(record: RunRecord) -> tuple[str, str, str, str, int]:
+    return (record.task, record.framework, record.variant, record.mode, record.round)
+
+
+def load_runs(path: Path) -> list[RunRecord]:
+    """Records of a runs.jsonl; a line cut short by an interruption is dropped (its job simply runs again)."""
+    if not path.is_file():
+        return []
+    records = []
+    for line in path.read_text(encoding="utf-8").splitlines():
+        try:
+            records.append(run_record_from_dict(json.loads(line)))
+        except (ValueError, TypeError, KeyError):
+            continue
+    return records
+
+
+def combine_rounds(records: Iterable[RunRecord]) -> list[RunRecord]:
+    """One record per (task, framework, variant, mode): samples of every round pooled, the worst status kept."""
+    groups: dict[tuple[str, str, str, str], list[RunRecord]] = {}
+    for record in records:
+        groups.setdefault(record.key, []).append(record)
+    return [_combine(group) for group in groups.values()]
+
+
+def _combine(group: list[RunRecord]) -> RunRecord:
+    if len(group) == 1:
+        return group[0]
+    worst = max(group, key=lambda r: _SEVERITY.get(r.status, 9))
+    if worst.status != "passed":
+        return worst
+    timings = [r.timing for r in group if r.timing is not None]
+    samples = [s for t in timings for s in t.samples]
+    timing: Timing | None = summarize(samples, timings[0].loops) if samples else None
+    first = min(group, key=lambda r: r.round)
+    return dataclasses.replace(
+        first, timing=timing, round=-1,
+        nondeterministic=any(r.nondeterministic for r in group),
+        peak_host_mb=max((r.peak_host_mb for r in group if r.peak_host_mb is not None), default=None),
+        compile_s=_median([r.compile_s for r in group]), import_s=_median([r.import_s for r in group]),
+        first_result_s=_median([r.first_result_s for r in group]),
+    )
+
+
+def _median(values: list[float | None]) -> float | None:
+    present = sorted(v for v in values if v is not None)
+    return present[len(present) // 2] if present else None
+

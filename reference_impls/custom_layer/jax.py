@@ -1,0 +1,57 @@
+"""A gated dense layer as a Flax nnx.Module with nnx.Param, trained through nnx.value_and_grad."""
+
+import jax
+import jax.numpy as jnp
+from flax import nnx
+
+
+class GatedLinear(nnx.Module):
+    def __init__(self, in_features, out_features, *, rngs):
+        init = nnx.initializers.lecun_normal()
+        self.kernel = nnx.Param(init(rngs.params(), (in_features, out_features)))
+        self.bias = nnx.Param(jnp.zeros(out_features))
+        self.gate = nnx.Param(init(rngs.params(), (in_features, out_features)))
+
+    def __call__(self, x):
+        return (x @ self.kernel + self.bias) * jax.nn.sigmoid(x @ self.gate)
+
+
+def loss_fn(model, x):
+    y = model(x)
+    return jnp.sum(y**2), y
+
+
+@nnx.jit
+def forward_and_grads(model, x):
+    (_, y), grads = nnx.value_and_grad(loss_fn, has_aux=True)(model, x)
+    return y, grads["layers"][0]
+
+
+def setup(inputs, device):
+    features, hidden = inputs["w"].shape
+    rngs = nnx.Rngs(0)
+    model = nnx.Sequential(
+        GatedLinear(features, hidden, rngs=rngs),
+        nnx.Linear(hidden, inputs["w_out"].shape[1], rngs=rngs),
+    )
+    gated, out = model.layers
+    gated.kernel[...] = inputs["w"]
+    gated.bias[...] = inputs["b"]
+    gated.gate[...] = inputs["g"]
+    out.kernel[...] = inputs["w_out"]
+    out.bias[...] = inputs["b_out"]
+    return {"model": model, "x": jnp.asarray(inputs["x"])}
+
+
+def run(state):
+    return forward_and_grads(state["model"], state["x"])
+
+
+def result(state, output):
+    y, grads = output
+    return {
+        "y": jax.device_get(y),
+        "grad_w": jax.device_get(grads["kernel"][...]),
+        "grad_b": jax.device_get(grads["bias"][...]),
+        "grad_g": jax.device_get(grads["gate"][...]),
+    }

@@ -1,0 +1,48 @@
+"""A gated dense layer as an nn.Module with nn.Parameter, trained through loss.backward() in a tiny model."""
+
+import torch
+from torch import nn
+
+
+class GatedLinear(nn.Module):
+    def __init__(self, in_features, out_features):
+        super().__init__()
+        self.weight = nn.Parameter(torch.empty(in_features, out_features))
+        self.bias = nn.Parameter(torch.zeros(out_features))
+        self.gate = nn.Parameter(torch.empty(in_features, out_features))
+        nn.init.xavier_uniform_(self.weight)
+        nn.init.xavier_uniform_(self.gate)
+
+    def forward(self, x):
+        return (x @ self.weight + self.bias) * torch.sigmoid(x @ self.gate)
+
+
+def setup(inputs, device):
+    features, hidden = inputs["w"].shape
+    model = nn.Sequential(GatedLinear(features, hidden), nn.Linear(hidden, inputs["w_out"].shape[1]))
+    model.load_state_dict({
+        "0.weight": torch.from_numpy(inputs["w"]),
+        "0.bias": torch.from_numpy(inputs["b"]),
+        "0.gate": torch.from_numpy(inputs["g"]),
+        "1.weight": torch.from_numpy(inputs["w_out"].T),
+        "1.bias": torch.from_numpy(inputs["b_out"]),
+    })
+    model.to(device)
+    return {"model": model, "compiled": torch.compile(model), "x": torch.from_numpy(inputs["x"]).to(device)}
+
+
+def run(state):
+    state["model"].zero_grad()
+    y = state["compiled"](state["x"])
+    y.square().sum().backward()
+    return y.detach()
+
+
+def result(state, y):
+    gated = state["model"][0]
+    return {
+        "y": y.cpu().numpy(),
+        "grad_w": gated.weight.grad.cpu().numpy(),
+        "grad_b": gated.bias.grad.cpu().numpy(),
+        "grad_g": gated.gate.grad.cpu().numpy(),
+    }

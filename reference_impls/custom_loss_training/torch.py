@@ -1,0 +1,47 @@
+"""A linear model trained with a hand-written Huber loss function and torch.optim.SGD."""
+
+import torch
+from torch import nn
+
+STEPS = 8
+
+
+def huber_loss(pred, target, delta=1.0):
+    error = pred - target
+    abs_error = error.abs()
+    return torch.where(abs_error <= delta, 0.5 * error**2, delta * (abs_error - 0.5 * delta)).mean()
+
+
+def setup(inputs, device):
+    w = inputs["w"]
+    model = nn.Linear(*w.shape)
+    model.load_state_dict({"weight": torch.from_numpy(w.T), "bias": torch.from_numpy(inputs["b"])})
+    model.to(device)
+    model.compile()
+    return {
+        "model": model,
+        "optimizer": torch.optim.SGD(model.parameters(), lr=1.0),
+        "x": torch.from_numpy(inputs["x"]).to(device),
+        "y": torch.from_numpy(inputs["y"]).to(device),
+    }
+
+
+def run(state):
+    model, optimizer = state["model"], state["optimizer"]
+    losses = []
+    for _ in range(STEPS):
+        optimizer.zero_grad()
+        loss = huber_loss(model(state["x"]), state["y"], delta=1.0)
+        loss.backward()
+        optimizer.step()
+        losses.append(loss.detach())
+    return torch.stack(losses)
+
+
+def result(state, losses):
+    model = state["model"]
+    return {
+        "losses": losses.cpu().numpy(),
+        "w": model.weight.detach().cpu().numpy().T,
+        "b": model.bias.detach().cpu().numpy(),
+    }

@@ -1,0 +1,40 @@
+"""Per-point Jacobian of an nn.Module MLP with torch.func.vmap over torch.func.jacrev."""
+
+import torch
+from torch import nn
+from torch.func import jacrev, vmap
+
+
+class MLP(nn.Module):
+    def __init__(self, inputs, hidden, outputs):
+        super().__init__()
+        self.fc1 = nn.Linear(inputs, hidden)
+        self.fc2 = nn.Linear(hidden, outputs)
+
+    def forward(self, x):
+        return self.fc2(torch.tanh(self.fc1(x)))
+
+
+@torch.compile
+def batch_jacobian(model, x):
+    return vmap(jacrev(model))(x)
+
+
+def setup(inputs, device):
+    n, hidden = inputs["w1"].shape
+    model = MLP(n, hidden, inputs["w2"].shape[1])
+    model.load_state_dict({
+        "fc1.weight": torch.from_numpy(inputs["w1"].T),
+        "fc1.bias": torch.from_numpy(inputs["b1"]),
+        "fc2.weight": torch.from_numpy(inputs["w2"].T),
+        "fc2.bias": torch.from_numpy(inputs["b2"]),
+    })
+    return {"model": model.to(device), "x": torch.from_numpy(inputs["x"]).to(device)}
+
+
+def run(state):
+    return batch_jacobian(state["model"], state["x"])
+
+
+def result(state, jac):
+    return {"jac": jac.detach().cpu().numpy()}

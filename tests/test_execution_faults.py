@@ -1,0 +1,85 @@
+"""A suite of misbehaving implementations is classified correctly, and the healthy ones of the same run complete."""
+
+from __future__ import annotations
+
+import os
+import tempfile
+import time
+from pathlib import Path
+
+import pytest
+
+from analyzer.catalog import load_catalog
+from analyzer.execution.runner import Limits
+from analyzer.study import RUNS_FILE, RunPlan, execute, load_runs, plan
+from tests.conftest import FIXTURES
+
+FAULTY = FIXTURES / "faulty_catalog"
+ORPHAN_PID = Path(tempfile.gettempdir()) / "usability-score-test-orphan.pid"
+EXPECTED = {
+    "healthy": ("passed", ""),
+    "hangs": ("timed_out", "no result within 6 s"),
+    "segfault": ("crashed", "worker was killed by signal SIGSEGV"),
+    "aborts": ("crashed", "worker was killed by signal SIGABRT"),
+    "exits": ("crashed", "worker exited with code 7"),
+    "memory_hog": ("crashed", "exceeded the memory limit"),
+    "floods_stdout": ("crashed", "wrote more than 2 MB of output"),
+    "raises": ("crashed", "RuntimeError at jax.py:9: kaput"),
+    "nan": ("wrong_answer", "output 'y' contains NaN or Inf"),
+    "orphan": ("passed", ""),
+}
+
+
+@pytest.fixture(scope="module")
+def records(tmp_path_factory: pytest.TempPathFactory):
+    ORPHAN_PID.unlink(missing_ok=True)
+    catalog = load_catalog(FAULTY / "tasks", FAULTY / "reference_impls")
+    run_plan = RunPlan(frameworks=("jax",), device="cpu", limits=Limits(timeout_s=6, memory_mb=1500, output_mb=2),
+                       policy={"budget_s": 0.05, "min_samples": 3, "min_sample_s": 0.001})
+    out = tmp_path_factory.mktemp("faults")
+    result = execute(plan(catalog.tasks, run_plan), run_plan, out_dir=out)
+    return {r.task: r for r in result}, out
+
+
+@pytest.mark.frameworks
+@pytest.mark.parametrize("task", sorted(EXPECTED))
+def test_each_fault_is_classified(records, task: str) -> None:
+    status, reason = EXPECTED[task]
+    record = records[0][task]
+    assert record.status == status, record.reason
+    assert reason in record.reason
+
+
+@pytest.mark.frameworks
+def test_healthy_runs_are_timed_and_checked(records) -> None:
+    record = records[0]["healthy"]
+    assert record.timing is not None and record.timing.median_s > 0 and len(record.timing.samples) >= 3
+    assert record.max_abs_err == 0.0 and record.nondeterministic is False
+    assert record.import_s is not None and record.first_result_s is not None
+
+
+@pytest.mark.frameworks
+def test_every_record_was_written_as_it_finished(records) -> None:
+    by_task, out = records
+    saved = {r.task: r.status for r in load_runs(out / RUNS_FILE)}
+    assert saved == {task: record.status for task, record in by_task.items()}
+
+
+@pytest.mark.frameworks
+def test_children_left_behind_are_killed(records) -> None:
+    pid = int(ORPHAN_PID.read_text())
+    deadline = time.monotonic() + 5
+    while time.monotonic() < deadline and _alive(pid):
+        time.sleep(0.1)
+    assert not _alive(pid)
+
+
+def _alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    try:  # a zombie is dead, only not yet reaped by its (re)parent
+        return Path(f"/proc/{pid}/stat").read_text().split()[2] != "Z"
+    except OSError:
+        return False

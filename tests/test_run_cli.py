@@ -1,0 +1,90 @@
+"""`usability-score run`: results written as they finish, Ctrl-C keeps them, --resume completes the set, and the
+output folder is checked and locked before any time is spent."""
+
+from __future__ import annotations
+
+import json
+import os
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+from typer.testing import CliRunner
+
+from analyzer.cli import app
+from analyzer.model import StudyResults
+from analyzer.outdir import LOCK_FILE
+from analyzer.study import RUNS_FILE, load_runs
+from tests.conftest import FIXTURES, ROOT
+
+SLOW = FIXTURES / "slow_catalog"
+RUN = [sys.executable, "-m", "analyzer", "run", "--root", str(SLOW), "--framework", "jax", "--device", "cpu"]
+
+
+def keys(folder: Path) -> set[tuple[str, str, str]]:
+    return {(r.task, r.framework, r.status) for r in load_runs(folder / RUNS_FILE)}
+
+
+@pytest.mark.frameworks
+def test_interrupted_run_resumes_to_the_same_results(tmp_path: Path) -> None:
+    whole, cut = tmp_path / "whole", tmp_path / "cut"
+    assert subprocess.run([*RUN, "--out", str(whole)], cwd=ROOT, capture_output=True).returncode == 0
+    proc = subprocess.Popen([*RUN, "--out", str(cut)], cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    deadline = time.monotonic() + 120
+    while time.monotonic() < deadline and len(load_runs(cut / RUNS_FILE)) < 2:
+        time.sleep(0.05)
+    proc.send_signal(signal.SIGINT)
+    _, err = proc.communicate(timeout=60)
+    assert proc.returncode == 130
+    kept = keys(cut)
+    assert 2 <= len(kept) < 5
+    assert "continue with --resume" in " ".join(err.decode().split())
+    assert not (cut / LOCK_FILE).exists()
+    resumed = subprocess.run([*RUN, "--out", str(cut), "--resume"], cwd=ROOT, capture_output=True)
+    assert resumed.returncode == 0, resumed.stderr.decode()
+    assert keys(cut) == keys(whole) == {(f"slow_{n}", "jax", "passed") for n in range(1, 6)}
+    assert len(load_runs(cut / RUNS_FILE)) == 5  # nothing ran twice
+    study = StudyResults.from_dict(json.loads((cut / "study.json").read_text()))
+    assert {r.task for r in study.runs} == {f"slow_{n}" for n in range(1, 6)}
+    assert study.environment["frameworks"]["jax"]["jax"]
+    assert study.environment["precision"]["dtype"] == "float32"
+
+
+def test_a_second_run_into_the_same_folder_is_refused(tmp_path: Path) -> None:
+    (tmp_path / LOCK_FILE).write_text(str(os.getpid()))  # this very process holds it
+    result = CliRunner().invoke(app, ["run", "--root", str(SLOW), "--out", str(tmp_path)])
+    assert result.exit_code == 2
+    assert "another run (pid" in " ".join(result.output.split())
+
+
+def test_a_stale_lock_is_taken_over(tmp_path: Path) -> None:
+    (tmp_path / LOCK_FILE).write_text("999999999")
+    from analyzer.outdir import OutputDir
+
+    with OutputDir(tmp_path):
+        assert (tmp_path / LOCK_FILE).read_text() == str(os.getpid())
+    assert not (tmp_path / LOCK_FILE).exists()
+
+
+def test_unwritable_output_folder_is_reported_before_running(tmp_path: Path) -> None:
+    blocked = tmp_path / "file"
+    blocked.write_text("not a folder")
+    result = CliRunner().invoke(app, ["run", "--root", str(SLOW), "--out", str(blocked / "sub")])
+    assert result.exit_code == 2
+    assert f"--out {blocked / 'sub'}: cannot create the folder" in " ".join(result.output.split())
+
+
+@pytest.mark.parametrize(("args", "message"), [
+    (["--mode", "turbo"], "--mode 'turbo': expected one of eager, compiled"),
+    (["--device", "tpu"], "--device 'tpu': expected one of auto, cpu, cuda"),
+    (["--rounds", "0"], "--rounds 0: expected a whole number of at least 1"),
+    (["--threads", "-2"], "--threads -2: expected a whole number"),
+    (["--timeout", "0"], "--timeout 0: expected a positive number"),
+    (["--framework", "theano"], "--framework: unknown framework 'theano'"),
+])
+def test_bad_run_flags(args: list[str], message: str, tmp_path: Path) -> None:
+    result = CliRunner().invoke(app, ["run", "--root", str(SLOW), "--out", str(tmp_path), *args])
+    assert result.exit_code == 2 and message in " ".join(result.output.split())
