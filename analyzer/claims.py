@@ -24,6 +24,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Mapping, Sequence
 
+from analyzer.errors import FieldError
 from analyzer.frameworks import UnknownFrameworkError, canonical_framework
 from analyzer.model import StudyResults
 from analyzer.scoring import (
@@ -44,12 +45,8 @@ _FIELDS = {"id", "statement", "survey", "test", "metric", "dimension", "mode", "
            "threshold", "alpha", "min_tasks"}
 
 
-class ClaimsError(ValueError):
+class ClaimsError(FieldError):
     """A claims file that cannot be used; the message names the file, the field and what was expected."""
-
-    def __init__(self, path: str, field_name: str, expected: str) -> None:
-        self.path, self.field, self.expected = path, field_name, expected
-        super().__init__(f"{path}: field '{field_name}': {expected}")
 
 
 @dataclass(frozen=True)

@@ -64,6 +64,7 @@ from typing import Any, Iterable, Mapping, Sequence
 
 import numpy as np
 
+from analyzer.errors import FieldError
 from analyzer.frameworks import FRAMEWORKS
 from analyzer.model import FileMetrics, RunRecord, StudyResults
 
@@ -100,12 +101,8 @@ class ScoringError(ValueError):
     """Scores cannot be computed from these inputs; the message says why and what to change."""
 
 
-class WeightsError(ValueError):
+class WeightsError(FieldError):
     """A weights file that cannot be used; the message names the file, the field and what was expected."""
-
-    def __init__(self, path: str, field_name: str, expected: str) -> None:
-        self.path, self.field, self.expected = path, field_name, expected
-        super().__init__(f"{path}: field '{field_name}': {expected}")
 
 
 @dataclass(frozen=True)

@@ -12,6 +12,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from analyzer.errors import FieldError
+
 if sys.version_info >= (3, 11):
     import tomllib
 else:  # pragma: no cover
@@ -26,12 +28,8 @@ TASK_ID = re.compile(r"^[a-z][a-z0-9_]*$")
 DEFAULT_TOLERANCE = {"float32": {"rtol": 1e-4, "atol": 1e-5}}
 
 
-class SpecError(ValueError):
+class SpecError(FieldError):
     """A task spec that cannot be used; the message names the file, the field and the expectation."""
-
-    def __init__(self, path: Path, field_name: str, expected: str) -> None:
-        self.path, self.field, self.expected = path, field_name, expected
-        super().__init__(f"{path}: field '{field_name}': {expected}")
 
 
 @dataclass(frozen=True)
