@@ -104,7 +104,8 @@ def run_cmd(
     device: str = typer.Option("auto", "--device", help="auto (a GPU wherever a framework sees one), cpu, cuda."),
     size: str = typer.Option("small", "--size", help="small (CPU-sized) or full (GPU-sized)."),
     rounds: int = typer.Option(1, "--rounds", help="Repeat the whole interleaved pass this many times."),
-    threads: int = typer.Option(0, "--threads", help="Threads per framework (default: every available core)."),
+    threads: int = typer.Option(1, "--threads", help="Threads per framework, the same for all (0: every available "
+                                "core). One keeps timings reproducible on a shared or small machine."),
     out: Path = typer.Option(Path("results"), "--out", help="Folder for runs.jsonl and study.json."),
     resume: bool = typer.Option(False, "--resume", help="Keep the records already in --out and run the rest."),
     timeout: float = typer.Option(300.0, "--timeout", help="Seconds one job may take before it is stopped."),
@@ -383,7 +384,7 @@ def root(
     catalog = _catalog(None)
     _load_weights(weights)  # a bad weights file is reported before the run spends its time
     static = analyze_corpus(discover(IMPLS_DIR), cache=StaticCache())
-    plan = _run_plan(mode=mode, framework=None, device=device, size="small", rounds=1, threads=0, timeout=300.0)
+    plan = _run_plan(mode=mode, framework=None, device=device, size="small", rounds=1, threads=1, timeout=300.0)
     study = _execute(list(catalog.tasks), plan, out=out, resume=resume, static=static)
     records = study.runs
     print_static(console, static)

@@ -1,0 +1,101 @@
+"""Contributed code is only read, never run, by `static` and `validate --no-exec`; bad files get clear rows."""
+
+from __future__ import annotations
+
+import socket
+from pathlib import Path
+
+import pytest
+from typer.testing import CliRunner
+
+from analyzer.cli import app
+from analyzer.corpus import MAX_SOURCE_BYTES
+from tests.conftest import write_tree
+
+SPEC = """title = "Hostile"
+category = "tensor-ops"
+description = "Its files try to act at import time."
+modes = ["eager"]
+[sizes.small]
+n = 2
+[sizes.full]
+n = 4
+"""
+
+
+def hostile(marker: Path, port: int) -> str:
+    return (
+        "import os, socket, sys\n"
+        f"open({str(marker)!r}, 'a').write('ran\\n')\n"
+        f"socket.create_connection(('127.0.0.1', {port}), timeout=1)\n"
+        "os.system('true')\n"
+        "sys.exit(3)\n"
+        "def make_inputs(size, rng):\n    return {}\n"
+        "def reference(inputs, size):\n    return {}\n"
+        "def setup(inputs, device):\n    return None\n"
+        "def run(state):\n    return None\n"
+        "def result(state, output):\n    return {}\n"
+    )
+
+
+@pytest.fixture
+def listener():
+    server = socket.socket()
+    server.bind(("127.0.0.1", 0))
+    server.listen(1)
+    server.settimeout(0.2)
+    yield server
+    server.close()
+
+
+def _connected(server: socket.socket) -> bool:
+    try:
+        server.accept()[0].close()
+        return True
+    except OSError:
+        return False
+
+
+def test_validate_no_exec_and_static_run_nothing(tmp_path: Path, listener: socket.socket) -> None:
+    marker = tmp_path / "marker"
+    code = hostile(marker, listener.getsockname()[1])
+    root = write_tree(tmp_path / "root", {
+        "tasks/evil/task.toml": SPEC, "tasks/evil/oracle.py": code,
+        **{f"reference_impls/evil/{fw}.py": code for fw in ("torch", "tensorflow", "jax")},
+    })
+    runner = CliRunner()
+    validated = runner.invoke(app, ["validate", "--root", str(root), "--no-exec"])
+    measured = runner.invoke(app, ["static", str(root / "reference_impls")])
+    assert validated.exit_code == 0, validated.output
+    assert validated.output.strip().splitlines()[-1] == "1 task(s) checked: nothing to run; all good"
+    assert measured.exit_code == 0 and "3 file(s) measured, 0 problem(s)" in measured.output
+    assert not marker.exists()
+    assert not _connected(listener)
+
+
+@pytest.mark.parametrize(("content", "message"), [
+    (b"", None),  # an empty file is valid Python: measured, all zero
+    (b"# only a comment\n", None),
+    (b"x = 1\n" * (MAX_SOURCE_BYTES // 6 + 1), f"refused: larger than {MAX_SOURCE_BYTES} bytes"),
+    (b"\xef\xbb\xbfx = 1\n", None),  # a UTF-8 byte-order mark is fine
+    (b"x = '\xe9'\n", "not UTF-8 text"),
+    (b"\x7fELF\x02\x01\x01\x00", "binary file"),
+])
+def test_odd_source_files(tmp_path: Path, content: bytes, message: str | None) -> None:
+    root = write_tree(tmp_path / "c", {"t/torch.py": "import torch\nx = torch.ones(1)\n", "t/jax.py": content})
+    result = CliRunner().invoke(app, ["static", str(root)])
+    text = " ".join(result.output.split())
+    if message is None:
+        assert result.exit_code == 0 and "2 file(s) measured, 0 problem(s)" in text
+    else:
+        assert result.exit_code == 1 and message in text and "1 file(s) measured, 1 problem(s)" in text
+
+
+def test_a_task_folder_escaping_the_corpus_through_a_symlink_is_refused(tmp_path: Path) -> None:
+    outside = write_tree(tmp_path / "outside", {"torch.py": "x = 1\n", "jax.py": "y = 2\n"})
+    root = write_tree(tmp_path / "c", {"ok/torch.py": "import torch\n"})
+    (root / "sneaky").symlink_to(outside, target_is_directory=True)
+    result = CliRunner().invoke(app, ["static", str(root)])
+    text = " ".join(result.output.split())
+    assert result.exit_code == 1 and "outside the corpus folder" in text
+    assert "1 file(s) measured, 2 problem(s)" in text
