@@ -10,8 +10,8 @@ A claim is one of two tests, over the tasks of a study (default variants only):
 - `winner_varies`: which framework is best depends on the task. Contradicted when one framework is best on at
   least `threshold` of the tasks (ties share a win); supported when no framework is.
 
-Fewer than `min_tasks` paired tasks, or a dimension without data (deployment until it is measured), give
-inconclusive. A new claim is a new [[claim]] table: no code.
+Fewer than `min_tasks` paired tasks, or a dimension without data (deployment when the study did not measure it),
+give inconclusive. A new claim is a new [[claim]] table: no code.
 """
 
 from __future__ import annotations
@@ -28,8 +28,8 @@ from analyzer.errors import FieldError
 from analyzer.frameworks import UnknownFrameworkError, canonical_framework
 from analyzer.model import StudyResults
 from analyzer.scoring import (
-    DEFAULT_VARIANT, DIMENSIONS, HIGHER_IS_BETTER, RUN_FIELDS, STATIC_FIELDS, STATIC_MODE, Measurement, Scorecard,
-    build_dataclass, measurements, paired_test,
+    DEFAULT_VARIANT, DEPLOY_FIELDS, DEPLOY_MODE, DIMENSIONS, HIGHER_IS_BETTER, RUN_FIELDS, STATIC_FIELDS, STATIC_MODE,
+    Measurement, Scorecard, build_dataclass, measurements, paired_test,
 )
 
 if sys.version_info >= (3, 11):
@@ -68,7 +68,7 @@ class Claim:
     statement: str  #: the claim in words
     survey: str = ""  #: the survey's claim id (U1, P5, D1, ...), "" for a question the survey did not ask (JAX)
     test: str = "paired"  #: one of TESTS
-    metric: str = ""  #: a raw figure (STATIC_FIELDS, RUN_FIELDS), or ""
+    metric: str = ""  #: a raw figure (STATIC_FIELDS, RUN_FIELDS, DEPLOY_FIELDS), or ""
     dimension: str = ""  #: a scoring dimension, or ""
     mode: str = ""  #: mode of a run metric for both sides ("eager" when left out)
     a: Side | None = None  #: paired: the claim's subject
@@ -162,17 +162,17 @@ def _parse_claim(table: Mapping[str, Any], source: str, where: str) -> Claim:
     if bool(metric) == bool(dimension):
         raise fail("metric", "expected exactly one of 'metric' or 'dimension'")
     if metric:
-        _check_choice(fail, "metric", metric, STATIC_FIELDS + RUN_FIELDS)
+        _check_choice(fail, "metric", metric, STATIC_FIELDS + RUN_FIELDS + DEPLOY_FIELDS)
     if dimension:
         _check_choice(fail, "dimension", dimension, DIMENSIONS)
+    modeless = bool(dimension) or metric in STATIC_FIELDS + DEPLOY_FIELDS
     if text["mode"]:
-        if dimension or metric in STATIC_FIELDS:
+        if modeless:
             raise fail("mode", f"{dimension or metric} has no modes; leave 'mode' out")
         _check_choice(fail, "mode", text["mode"], MODES[1:])
     options = _numbers(table, fail)
     if test == "paired":
-        static = bool(dimension) or metric in STATIC_FIELDS
-        a, b = (_side(table.get(name), name, fail, static) for name in ("a", "b"))
+        a, b = (_side(table.get(name), name, fail, modeless) for name in ("a", "b"))
         _check_choice(fail, "expect", text["expect"], ("better", "worse") if dimension else EXPECTATIONS)
         if a == b:
             raise fail("b", f"expected something other than a ({a.label()})")
@@ -247,6 +247,8 @@ def check_claim(claim: Claim, rows: Sequence[Measurement], scorecard: Scorecard)
 def _mode(claim: Claim, side_mode: str = "") -> str:
     if claim.dimension or claim.metric in STATIC_FIELDS:
         return STATIC_MODE
+    if claim.metric in DEPLOY_FIELDS:
+        return DEPLOY_MODE
     return side_mode or claim.mode or "eager"
 
 
@@ -306,7 +308,7 @@ def _expected_sign(claim: Claim) -> int:
 
 def _side_label(claim: Claim, side: Side) -> str:
     assert claim.a is not None and claim.b is not None
-    if claim.dimension or _mode(claim) == STATIC_MODE:
+    if claim.dimension or _mode(claim) in (STATIC_MODE, DEPLOY_MODE):
         return side.framework
     modes_differ = _mode(claim, claim.a.mode) != _mode(claim, claim.b.mode)
     return f"{side.framework}/{_mode(claim, side.mode)}" if modes_differ else side.framework
@@ -336,7 +338,7 @@ def _winner_varies(claim: Claim, rows: Sequence[Measurement], scorecard: Scoreca
     evidence: dict[str, float | int | str] = {"tasks": len(tasks), "threshold": claim.threshold,
                                                "top share": share, **{f"best {fw}": w for fw, w in wins.items()}}
     listing = ", ".join(f"{fw} {_g(round(w, 1))}" for fw, w in sorted(wins.items(), key=lambda kv: -kv[1]))
-    subject = claim.subject if mode == STATIC_MODE else f"{claim.subject}@{mode}"
+    subject = claim.subject if mode in (STATIC_MODE, DEPLOY_MODE) else f"{claim.subject}@{mode}"
     summary = f"best per task ({subject}): {listing} of {len(tasks)}"
     verdict = "contradicted" if share >= claim.threshold else "supported"
     return ClaimResult(claim, verdict, summary, evidence, tasks)

@@ -182,6 +182,116 @@ def _execute(tasks, plan, *, out: Path, resume: bool, static=None):
     return study
 
 
+@app.command("deploy")
+def deploy_cmd(
+    task: Optional[List[str]] = typer.Option(None, "--task", "-t", help="Only these model tasks (repeatable)."),
+    framework: Optional[List[str]] = typer.Option(None, "--framework", "-f", help="Only these frameworks."),
+    path: Optional[List[str]] = typer.Option(None, "--path", "-p", help="Only these deployment paths "
+                                             "(torch_export, onnx, torchscript, saved_model, litert, jax_export, "
+                                             "jax2tf)."),
+    size: str = typer.Option("small", "--size", help="small (CPU-sized) or full (GPU-sized)."),
+    threads: int = typer.Option(0, "--threads", help="Threads per framework (default: every available core)."),
+    out: Path = typer.Option(Path("results"), "--out", help="Folder for deployments.jsonl and study.json."),
+    resume: bool = typer.Option(False, "--resume", help="Keep the records already in --out and measure the rest."),
+    timeout: float = typer.Option(300.0, "--timeout", help="Seconds one export or reload may take."),
+    keep_artifacts: bool = typer.Option(False, "--keep-artifacts", help="Leave the artifacts in --out/artifacts."),
+    root: Optional[Path] = typer.Option(None, "--root", help="A folder holding tasks/ and reference_impls/."),
+) -> None:
+    """Ship every model task each way its framework offers, on the CPU: export it, reload the artifact in a fresh
+    process that never imported the implementation, check it against the oracle and time it. A path that fails
+    is a recorded result with its reason (exit status 0)."""
+    from analyzer.deployment import DEPLOYMENTS_FILE
+    from analyzer.reporting.scorecard import deployment_failures, deployment_table
+
+    plan = _deploy_plan(framework=framework, path=path, size=size, threads=threads, timeout=timeout,
+                        keep_artifacts=keep_artifacts)
+    selected = _select_tasks(_catalog(root), task)
+    if task:
+        not_models = [t.id for t in selected if t.spec is None or not t.spec.model]
+        if not_models:
+            raise fail(f"--task: {', '.join(not_models)} define(s) no model (task.toml has no `model = true`)")
+    saved = _saved_study(out)
+    unreadable = saved is None and (out / "study.json").exists()
+    study = _deploy(selected, plan, out=out, resume=resume, study=saved, save=not unreadable)
+    console.print(deployment_table(study.deployments))
+    console.print(deployment_failures(study.deployments))
+    if unreadable:
+        console.print(f"wrote {out / DEPLOYMENTS_FILE}; left {out / 'study.json'} alone: this version cannot read it",
+                      highlight=False)
+    else:
+        console.print(f"wrote {out / DEPLOYMENTS_FILE} and {out / 'study.json'}", highlight=False)
+
+
+def _deploy_plan(*, framework, path, size, threads, timeout, keep_artifacts):
+    from analyzer.deployment import DeployPlan
+    from analyzer.environment import available_cores
+    from analyzer.execution.runner import Limits
+    from analyzer.frameworks import DEPLOY_PATHS
+    from analyzer.spec import SIZES
+
+    _check_choice("--size", size, SIZES)
+    for name in path or []:
+        _check_choice("--path", name, tuple(p.name for p in DEPLOY_PATHS))
+    if threads < 0:
+        raise fail(f"--threads {threads}: expected a whole number of at least 1 (0: every available core)")
+    if timeout <= 0:
+        raise fail(f"--timeout {timeout:g}: expected a positive number of seconds")
+    return DeployPlan(frameworks=_frameworks(framework), paths=tuple(dict.fromkeys(path or [])), size=size,
+                      threads=threads or available_cores(), limits=Limits(timeout_s=timeout),
+                      keep_artifacts=keep_artifacts)
+
+
+def _saved_study(out: Path):
+    """The study.json already in `out`, to add deployments to; None when there is none that this version reads."""
+    from analyzer.model import StudyResults
+
+    try:
+        return StudyResults.from_dict(json.loads((out / "study.json").read_text(encoding="utf-8")))
+    except (OSError, ValueError, KeyError, TypeError):
+        return None
+
+
+def _deploy(tasks, plan, *, out: Path, resume: bool, study=None, save: bool = True):
+    """Measure the deployment paths with a progress bar, save deployments.jsonl, and return `study` (or a new one)
+    with them, saved to study.json unless told not to."""
+    import dataclasses
+    from datetime import datetime, timezone
+
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+
+    from analyzer.deployment import DEPLOYMENTS_FILE, execute, load_deployments, plan as make_plan
+    from analyzer.environment import describe_machine
+    from analyzer.model import StudyResults
+    from analyzer.outdir import OutputDir, OutputDirError
+
+    versions: dict = {}
+    try:
+        with OutputDir(out), Progress(TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(),
+                                      TimeElapsedColumn(), console=console, transient=True) as progress:
+            planned = make_plan(tasks, plan, out_dir=out)
+            bar = progress.add_task("deploying", total=len(planned))
+            records = execute(
+                planned, plan, out_dir=out, resume=resume, versions=versions,
+                on_start=lambda p: progress.update(bar, description=" ".join(p.key)),
+                on_record=lambda r: progress.advance(bar),
+            )
+    except OutputDirError as exc:
+        raise fail(str(exc))
+    except KeyboardInterrupt:
+        kept = len(load_deployments(out / DEPLOYMENTS_FILE))
+        raise fail(f"interrupted: {kept} finished record(s) kept in {out / DEPLOYMENTS_FILE}; continue with "
+                   f"--resume", code=130)
+    deployment = {"device": "cpu", "size": plan.size, "threads": plan.threads, "frameworks": versions}
+    if study is None:
+        study = StudyResults(static=None, environment=describe_machine(threads=plan.threads, device="cpu"),
+                             created=datetime.now(timezone.utc).isoformat(timespec="seconds"))
+    study = dataclasses.replace(study, deployments=tuple(records),
+                                environment={**study.environment, "deployment": deployment})
+    if save:
+        (out / "study.json").write_text(json.dumps(study.to_dict(), indent=1), encoding="utf-8")
+    return study
+
+
 def _load_weights(path: Optional[Path]):
     from analyzer.scoring import WeightsError, load_weights
 
@@ -201,7 +311,7 @@ def _report(study, out: Path, weights: Optional[Path]) -> None:
         report = build_report(study, weights_path=weights)
     except ScoringError as exc:
         raise fail(f"scoring: {exc}")
-    console.print(report_group(report.scorecard, report.claims, report.rows))
+    console.print(report_group(report.scorecard, report.claims, report.rows, report.study.deployments))
     written = write_report(report, out)
     console.print("reports: " + ", ".join(str(p) for p in written), highlight=False)
 
@@ -233,7 +343,7 @@ def report_cmd(
             report = read_report(saved)
     except (ReportError, ValueError, KeyError, TypeError) as exc:
         raise fail(f"{saved}: {exc}")
-    console.print(report_group(report.scorecard, report.claims, report.rows))
+    console.print(report_group(report.scorecard, report.claims, report.rows, report.study.deployments))
     for path in write_report(report, out, fmt):
         console.print(f"wrote {path}", highlight=False)
 
@@ -370,9 +480,12 @@ def root(
     device: str = typer.Option("auto", "--device", help="auto, cpu or cuda (with no command)."),
     resume: bool = typer.Option(False, "--resume", help="Continue an interrupted study in --out."),
     weights: Optional[Path] = typer.Option(None, "--weights", help="A weights TOML (default: the shipped one)."),
+    deploy: bool = typer.Option(False, "--deploy", help="Also measure every model task's deployment paths (adds "
+                                "a few minutes; see `usability-score deploy`)."),
 ) -> None:
     """With no command, run the whole study: static analysis, then every task in every framework, then the
-    reports, with defaults that fit a 2-core CPU machine (eager mode, small size)."""
+    reports, with defaults that fit a 2-core CPU machine (eager mode, small size). --deploy adds the deployment
+    measurements to the study and its score."""
     if ctx.invoked_subcommand is not None:
         return
     from analyzer.catalog import IMPLS_DIR
@@ -386,6 +499,10 @@ def root(
     static = analyze_corpus(discover(IMPLS_DIR), cache=StaticCache())
     plan = _run_plan(mode=mode, framework=None, device=device, size="small", rounds=1, threads=1, timeout=300.0)
     study = _execute(list(catalog.tasks), plan, out=out, resume=resume, static=static)
+    if deploy:
+        deploy_plan = _deploy_plan(framework=None, path=None, size="small", threads=0, timeout=300.0,
+                                   keep_artifacts=False)
+        study = _deploy(list(catalog.tasks), deploy_plan, out=out, resume=resume, study=study)
     records = study.runs
     print_static(console, static)
     console.print(run_table(records))

@@ -6,6 +6,9 @@ Records are frozen dataclasses of plain values, so they pickle across processes 
 Schema versions (record every change of format here):
   1  first version: static report (files, functions, API uses, ceremony, problems, environment);
      run records (status, errors, timing, compile latency, memory, cold start) and the study document.
+  2  deployment: DeployRecord (one per model task and deployment path: export, artifact, reload in a fresh
+     process, check against the oracle, latency) and the study document's "deployments" list. Version 1 documents
+     are refused: run the study again.
 """
 
 from __future__ import annotations
@@ -16,7 +19,7 @@ import platform
 from dataclasses import dataclass, field
 from typing import Any, Mapping
 
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2
 
 
 @dataclass(frozen=True)
@@ -187,6 +190,48 @@ def run_record_from_dict(data: Mapping[str, Any]) -> RunRecord:
 
 
 @dataclass(frozen=True)
+class DeployRecord:
+    """One model task shipped one way (a deployment path): exported, reloaded in a fresh process that never
+    imported the implementation, checked against the oracle and timed."""
+
+    task: str
+    framework: str  #: the framework whose implementation exported it
+    path: str  #: the deployment path: "torch_export", "onnx", "torchscript", "saved_model", "litert", ...
+    status: str  #: one of RUN_STATUSES; passed means reloaded and equal to the oracle within the task's tolerance
+    reason: str = ""  #: why, for every status but passed; says whether the export or the reload failed
+    legacy: bool = False  #: a deprecated path (TorchScript): reported, not scored
+    device: str = "cpu"  #: where it was exported and reloaded
+    size: str = "small"  #: the task's input size
+    export_s: float | None = None  #: wall time of the implementation's export() call
+    artifact_bytes: int | None = None  #: size of the artifact on disk (a folder: every file in it)
+    export_sloc: int | None = None  #: source lines of the implementation's export function (static analysis)
+    runtime: str = ""  #: what reloaded the artifact, with its version: "onnxruntime 1.22.0"
+    import_s: float | None = None  #: importing that runtime in the fresh reload process
+    reload_s: float | None = None  #: loading the artifact into something callable, runtime already imported
+    max_abs_err: float | None = None  #: the reloaded artifact's outputs against the oracle
+    max_rel_err: float | None = None
+    latency: Timing | None = None  #: steady-state time of one inference call on the reloaded artifact
+    isolated: bool | None = None  #: checked in the reload process: the implementation was never imported there
+
+    @property
+    def key(self) -> tuple[str, str, str]:
+        return (self.task, self.framework, self.path)
+
+    @property
+    def latency_s(self) -> float | None:
+        return self.latency.median_s if self.latency else None
+
+
+def deploy_record_from_dict(data: Mapping[str, Any]) -> DeployRecord:
+    values = dict(data)
+    if values.get("latency") is not None:
+        timing = dict(values["latency"])
+        timing["samples"] = tuple(timing.get("samples", ()))
+        values["latency"] = Timing(**timing)
+    return DeployRecord(**values)
+
+
+@dataclass(frozen=True)
 class StudyResults:
     """Everything one study produced: static figures, runs, and the environment they were measured in."""
 
@@ -194,6 +239,7 @@ class StudyResults:
     runs: tuple[RunRecord, ...] = ()
     environment: Mapping[str, Any] = field(default_factory=dict)  #: CPU, threads, GPU, versions, precision flags
     created: str = ""  #: ISO 8601 time the study finished
+    deployments: tuple[DeployRecord, ...] = ()  #: one per model task and deployment path, when measured
     schema_version: int = SCHEMA_VERSION
 
     def to_dict(self) -> dict[str, Any]:
@@ -203,6 +249,7 @@ class StudyResults:
             "environment": dict(self.environment),
             "static": self.static.to_dict() if self.static else None,
             "runs": [dataclasses.asdict(run) for run in self.runs],
+            "deployments": [dataclasses.asdict(record) for record in self.deployments],
         }
 
     @classmethod
@@ -216,6 +263,7 @@ class StudyResults:
             runs=tuple(run_record_from_dict(run) for run in data.get("runs", ())),
             environment=dict(data.get("environment", {})),
             created=str(data.get("created", "")),
+            deployments=tuple(deploy_record_from_dict(d) for d in data.get("deployments", ())),
             schema_version=version,
         )
 

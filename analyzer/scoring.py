@@ -22,9 +22,18 @@ How a score is made, step by step; every step is kept in the result, so each fig
                                                         below ~10 MiB it is allocator and page granularity
    cold_start      cold_start_s@eager                   import_s + first_result_s of the eager run
    correctness     passed@eager, passed@compiled (+1)   1 passed, 0 not; a failure halves that task's value
-   deployment      (none yet)                           skipped until runs carry export results: add a figure
-                                                        to RUN_FIELDS and `_run_figure`, and a row to METRICS
+   deployment      deploy_paths (+1)                    model tasks only: the deployment paths (not legacy) whose
+                                                        artifact reloaded in a fresh process and matched the
+                                                        oracle; the +1 makes a framework with none score 1/3 of
+                                                        one with two rather than nothing. Artifact sizes, export
+                                                        and reload times and latencies are reported, not scored:
+                                                        they differ in kind from path to path (a .tflite flat
+                                                        buffer against a SavedModel folder)
    =============== ==================================== =========================================================
+
+   Deployment figures come from StudyResults.deployments, one row per model task and framework (mode "deploy").
+   A framework whose non-legacy path was skipped (a converter or runtime not installed) has no deploy_paths on
+   that task: the count is unknown, so the task leaves the paired comparison rather than scoring the machine.
 
 3. **Relative value per task.** Only the default variant of each framework is scored (variants are listed, not
    scored). A task is kept for a metric only when every framework has a value (a paired comparison); otherwise it
@@ -60,13 +69,13 @@ import typing
 import warnings
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Iterable, Mapping, Sequence
+from typing import Any, Iterable, Mapping, Sequence, TypeVar
 
 import numpy as np
 
 from analyzer.errors import FieldError
 from analyzer.frameworks import FRAMEWORKS
-from analyzer.model import FileMetrics, RunRecord, StudyResults
+from analyzer.model import DeployRecord, FileMetrics, RunRecord, StudyResults
 
 if sys.version_info >= (3, 11):
     import tomllib
@@ -91,10 +100,17 @@ RUN_FIELDS: tuple[str, ...] = (
 )
 #: Figures read from Timing: the only ones an unstable timing makes doubtful.
 TIMING_FIELDS: frozenset[str] = frozenset({"median_s", "iqr_s"})
+#: Figures of the deployment records (analyzer.model.DeployRecord), per model task and framework.
+DEPLOY_FIELDS: tuple[str, ...] = ("deploy_paths",)
 #: Raw figures where a larger value is better; every other figure is better lower.
-HIGHER_IS_BETTER: frozenset[str] = frozenset({"passed"})
+HIGHER_IS_BETTER: frozenset[str] = frozenset({"passed", "deploy_paths"})
 STATIC_MODE = "static"
+DEPLOY_MODE = "deploy"
+#: Modes of figures that are not measured per run mode: their metric ids carry no "@mode".
+MODELESS: frozenset[str] = frozenset({STATIC_MODE, DEPLOY_MODE})
 DEFAULT_VARIANT = "default"
+#: A record with a device and an input size: a RunRecord or a DeployRecord.
+Record = TypeVar("Record", RunRecord, DeployRecord)
 
 
 class ScoringError(ValueError):
@@ -116,7 +132,7 @@ class Metric:
 
     @property
     def id(self) -> str:
-        return self.name if self.mode == STATIC_MODE else f"{self.name}@{self.mode}"
+        return self.name if self.mode in MODELESS else f"{self.name}@{self.mode}"
 
     @property
     def higher_is_better(self) -> bool:
@@ -136,6 +152,7 @@ METRICS: tuple[Metric, ...] = (
     Metric("cold_start_s", "eager", "cold_start"),
     Metric("passed", "eager", "correctness", offset=1.0),
     Metric("passed", "compiled", "correctness", offset=1.0),
+    Metric("deploy_paths", DEPLOY_MODE, "deployment", offset=1.0),
 )
 
 
@@ -149,10 +166,11 @@ class Measurement:
     task: str
     framework: str
     variant: str  #: "default" or the variant suffix
-    mode: str  #: "static", "eager" or "compiled"
-    metric: str  #: a name from STATIC_FIELDS or RUN_FIELDS
+    mode: str  #: "static", "eager", "compiled" or "deploy"
+    metric: str  #: a name from STATIC_FIELDS, RUN_FIELDS or DEPLOY_FIELDS
     value: float
-    #: the records behind it: "static:<path>" or "run:<task>/<framework>/<variant>/<mode>#<round>"
+    #: the records behind it: "static:<path>", "run:<task>/<framework>/<variant>/<mode>#<round>" or
+    #: "deploy:<task>/<framework>/<path>"
     sources: tuple[str, ...] = ()
     unstable: bool = False  #: a timing figure whose Timing was flagged unstable
     nondeterministic: bool = False  #: a run behind it gave different results on a second fresh run
@@ -366,7 +384,8 @@ def parse_weights(data: Mapping[str, Any], *, source: str = "<weights>") -> dict
 
 
 def measurements(results: StudyResults, *, device: str = "", size: str = "") -> tuple[Measurement, ...]:
-    """The tidy rows of a study: every static figure, and every run figure of one device and input size."""
+    """The tidy rows of a study: every static figure, every run figure of one device and input size, and the
+    deployment figures of that input size."""
     rows = [row for metrics in (results.static.files if results.static else ()) for row in _static_rows(metrics)]
     runs = _select_runs(results.runs, device=device, size=size)
     groups: dict[tuple[str, str, str, str], list[RunRecord]] = {}
@@ -374,7 +393,22 @@ def measurements(results: StudyResults, *, device: str = "", size: str = "") -> 
         groups.setdefault(run.key, []).append(run)
     for key in sorted(groups):
         rows.extend(_run_rows(sorted(groups[key], key=lambda r: r.round)))
+    deployed: dict[tuple[str, str], list[DeployRecord]] = {}
+    for record in _select_runs(results.deployments, device="", size=size):
+        deployed.setdefault((record.task, record.framework), []).append(record)
+    rows.extend(row for key in sorted(deployed) for row in _deploy_rows(deployed[key]))
     return tuple(rows)
+
+
+def _deploy_rows(records: Sequence[DeployRecord]) -> Iterable[Measurement]:
+    """deploy_paths of one task and framework: its working non-legacy paths, unless one of them went unmeasured."""
+    scored = [r for r in records if not r.legacy]
+    if not scored or any(r.status in ("skipped", "not_applicable") for r in scored):
+        return
+    first = scored[0]
+    yield Measurement(first.task, first.framework, DEFAULT_VARIANT, DEPLOY_MODE, "deploy_paths",
+                      float(sum(r.status == "passed" for r in scored)),
+                      tuple(f"deploy:{r.task}/{r.framework}/{r.path}" for r in scored))
 
 
 def _static_rows(metrics: FileMetrics) -> Iterable[Measurement]:
@@ -384,7 +418,7 @@ def _static_rows(metrics: FileMetrics) -> Iterable[Measurement]:
                           float(getattr(metrics, name)), source)
 
 
-def _select_runs(runs: Sequence[RunRecord], *, device: str, size: str) -> list[RunRecord]:
+def _select_runs(runs: Sequence[Record], *, device: str, size: str) -> list[Record]:
     for attribute, wanted in (("device", device), ("size", size)):
         found = sorted({getattr(run, attribute) for run in runs})
         if wanted:

@@ -79,7 +79,7 @@ def test_too_few_tasks_and_missing_dimensions_are_inconclusive() -> None:
     assert (few.verdict, few.summary) == ("inconclusive", "2 paired task(s) of torch and tensorflow; the test needs 5")
     deploy = verdict("dimension = 'deployment'\na = 'tensorflow'\nb = 'torch'\nexpect = 'better'\n",
                      sloc_study([10] * 6, [12] * 6))
-    assert (deploy.verdict, deploy.summary) == ("inconclusive", "no deployment data: not measured yet")
+    assert (deploy.verdict, deploy.summary) == ("inconclusive", "no deployment data: no deploy_paths in this study")
 
 
 def test_modes_of_one_framework_compared() -> None:

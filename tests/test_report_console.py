@@ -57,7 +57,8 @@ def test_dimension_table_gives_scores_significance_skips_and_flags(card) -> None
     assert row(lines, "speed")[:6] == ["speed", "1", "8", "0.50", "0.25▼", "1.00▲"]
     assert row(lines, "compile")[:7] == ["compile", "latency", "⚑", "1", "7", "1.00", "1.00"]  # rnn failed: 7 tasks
     assert row(lines, "complexity")[-3:] == ["no", "significant", "difference"]
-    assert row(lines, "deployment") == ["deployment", "1", "0", "-", "-", "-", "skipped:", "not", "measured", "yet"]
+    assert row(lines, "deployment") == ["deployment", "1", "0", "-", "-", "-", "skipped:", "no", "deploy_paths", "in",
+                                        "this", "study"]
     assert row(lines, "correctness")[:2] == ["correctness", "⚑"]
     assert any("Holm-corrected within each dimension" in line for line in lines)
 
@@ -87,7 +88,7 @@ def test_claims_table_gives_verdicts_with_their_numbers(study, card) -> None:
     assert concise[:2] == ["U1-concise", "supported"]
     text = "\n".join(lines)
     assert "torch higher on 0, lower on 8 of 8 tasks; median 23.5 vs 33.5; Wilcoxon p=0.00781, r=-1.00" in text
-    assert "no deployment data: not measured yet" in text
+    assert "no deployment data: no deploy_paths in this study" in text
     assert row(lines, "D1-tensorflow-deployment")[1] == "inconclusive"
 
 

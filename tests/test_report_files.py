@@ -80,7 +80,7 @@ def test_markdown_report_escapes_task_names_and_keeps_tables_whole(report) -> No
         assert len(widths) == 1, lines  # no row has more cells than its header
     assert "| 1 | jax | **98.0 ▲** |" in text
     assert "| U1-concise | U1 | **supported** | PyTorch code is more concise than TensorFlow's |" in text
-    assert "| deployment | 1 | 0 | – | – | – | skipped: not measured yet |" in text
+    assert "| deployment | 1 | 0 | – | – | – | skipped: no deploy\\_paths in this study |" in text
 
 
 def test_reading_a_bad_file_names_it(tmp_path) -> None:

@@ -119,8 +119,9 @@ def test_relative_values(metric: str, values: dict, expected: dict) -> None:
     assert relative_values(METRIC[metric], values) == pytest.approx(expected)
 
 
-def test_every_metric_feeds_a_known_dimension_and_deployment_has_none_yet() -> None:
-    assert {m.dimension for m in METRICS} == set(DIMENSIONS) - {"deployment"}
+def test_every_metric_feeds_a_known_dimension() -> None:
+    assert {m.dimension for m in METRICS} == set(DIMENSIONS)
+    assert [m.id for m in METRICS if m.dimension == "deployment"] == ["deploy_paths"]
     assert [m.id for m in METRICS if m.dimension == "speed"] == ["median_s@eager", "median_s@compiled"]
     assert all(isinstance(m, Metric) for m in METRICS)
 
@@ -212,7 +213,7 @@ def test_dimensions_without_data_are_skipped_not_zero() -> None:
     study = synthetic_study(4)
     card = score_study(StudyResults(static=study.static), EQUAL, settings=FAST)
     assert card.scored_dimensions == ("conciseness", "complexity", "api_surface", "ceremony")
-    assert card.skipped["deployment"] == "not measured yet"
+    assert card.skipped["deployment"] == "no deploy_paths in this study"
     assert card.skipped["speed"] == "no median_s@eager or median_s@compiled in this study"
     static_only = {d: card.dimension(d, "torch").score for d in card.scored_dimensions}
     assert card.composite("torch").composite == pytest.approx(100 * sum(static_only.values()) / 4)

@@ -9,7 +9,7 @@ import pytest
 from typer.testing import CliRunner
 
 from analyzer.cli import app
-from analyzer.model import StaticReport
+from analyzer.model import SCHEMA_VERSION, StaticReport
 from tests.conftest import ROOT, write_tree
 
 runner = CliRunner()
@@ -43,7 +43,8 @@ def test_static_measures_a_corpus_and_writes_json(corpus: Path, tmp_path: Path) 
         ("tensorflow", "functional", 3, ("keras.activations.relu",)),
         ("torch", "default", 3, ("torch.relu",)),
     ]
-    assert report.schema_version == 1 and {"python", "analyzer", "radon", "libcst"} <= set(report.environment)
+    assert report.schema_version == SCHEMA_VERSION
+    assert {"python", "analyzer", "radon", "libcst"} <= set(report.environment)
     assert "4 file(s) measured, 0 problem(s)" in result.output
 
 

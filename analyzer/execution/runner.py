@@ -5,6 +5,10 @@ disturb each other's timings), in the order given, so the caller interleaves fra
 owns the limits: wall time, resident memory and output size. A worker that dies, hangs or breaks a limit is killed
 with its whole process group, its job is recorded with the reason (exit code or signal, the end of its output, the
 limit), and a fresh worker takes the next job: one task's crash never costs another's result.
+
+Three kinds of job share this machinery: "run" (check and time an implementation), "export" (write a deployment
+artifact, in the framework's worker) and "reload" (load an artifact and check it, in a worker of its own that never
+imports an implementation: by default started for that one job and closed after it).
 """
 
 from __future__ import annotations
@@ -19,6 +23,8 @@ import time
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any, Callable, Iterable, Iterator
+
+from analyzer.frameworks import deploy_path
 
 #: Variables a worker inherits; everything else in the parent's environment stays behind.
 ENV_WHITELIST = (
@@ -39,9 +45,15 @@ class Limits:
     output_mb: float = 20.0  #: everything the worker writes to stdout and stderr
 
 
+#: Prefix of the workers that serve reload jobs: they import only the runtime an artifact needs, never an
+#: implementation.
+RELOAD_WORKER = "reload"
+
+
 @dataclass(frozen=True)
 class Job:
-    """One implementation to run once against its oracle, and optionally to time."""
+    """One implementation to run once against its oracle, and optionally to time; or one deployment path to
+    export (kind "export") or to reload and check (kind "reload")."""
 
     id: str  #: unique within a run
     task: str
@@ -56,10 +68,23 @@ class Job:
     timing: bool = False
     check_determinism: bool = True
     policy: dict[str, Any] = field(default_factory=dict)  #: TimingPolicy overrides
+    kind: str = "run"  #: "run", "export" or "reload"
+    deploy_path: str = ""  #: export and reload: the deployment path (analyzer.frameworks.DEPLOY_PATHS)
+    artifact: str = ""  #: export: the folder to write into; reload: the artifact export() returned
+    export_inputs: tuple[str, ...] = ()  #: reload: task inputs the artifact takes, in order
+    export_outputs: tuple[str, ...] = ()  #: reload: oracle outputs the artifact gives, in order
+    isolated: bool = False  #: served by a worker started for this job alone and closed after it
+
+    @property
+    def worker(self) -> str:
+        """The worker that serves this job: its framework's, or the reload worker of its artifact's runtime."""
+        if self.kind != "reload":
+            return self.framework
+        return f"{RELOAD_WORKER}-{deploy_path(self.deploy_path).runtime}"
 
 
 class WorkerProcess:
-    """One live worker of one framework."""
+    """One live worker of one framework (or the reload worker)."""
 
     def __init__(self, framework: str) -> None:
         self.framework = framework
@@ -153,19 +178,20 @@ class WorkerPool:
         self.workers: dict[str, WorkerProcess] = {}
 
     def run(self, job: Job) -> dict[str, Any]:
-        worker = self.workers.get(job.framework)
-        if worker is None or not worker.alive:
+        name = job.worker
+        worker = self.workers.get(name)
+        if worker is None or not worker.alive or job.isolated:
             if worker is not None:
                 worker.close()
-            worker = self.workers[job.framework] = WorkerProcess(job.framework)
+            worker = self.workers[name] = WorkerProcess(name)
         try:
             worker.submit(job)
         except (BrokenPipeError, OSError):
             pass  # the worker died between jobs; wait() reports how
         record = worker.wait(self.limits)
-        if record.get("status") in ("crashed", "timed_out") and not worker.alive:
+        if job.isolated or (record.get("status") in ("crashed", "timed_out") and not worker.alive):
             worker.close()
-            del self.workers[job.framework]
+            del self.workers[name]
         record["job"] = job.id
         return record
 

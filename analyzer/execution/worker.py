@@ -1,6 +1,7 @@
 """The worker process: runs jobs of one framework, one at a time, as the parent sends them.
 
     python -m analyzer.execution.worker FRAMEWORK RESULTS_FILE
+    python -m analyzer.execution.worker reload-RUNTIME RESULTS_FILE  (reloads deployment artifacts; see deploy.py)
 
 The parent writes one JSON job per line on stdin; for each, the worker appends one JSON record line to
 RESULTS_FILE and flushes it. Results never travel on stdout, which belongs to the code under test (a task that
@@ -27,7 +28,8 @@ class Worker:
     """State that outlives one job: the adapter and the framework's import time."""
 
     def __init__(self, framework: str) -> None:
-        self.adapter = ADAPTERS[framework]()
+        self.framework = framework
+        self.adapter = ADAPTERS[framework]() if framework in ADAPTERS else None  # the reload worker has none
         self.import_s: float | None = None
 
     def configure(self, job: dict[str, Any]) -> None:
@@ -38,6 +40,11 @@ class Worker:
 
     def run_job(self, job: dict[str, Any]) -> dict[str, Any]:
         """Run one implementation against the oracle (and time it if asked); never raises."""
+        kind = job.get("kind", "run")
+        if kind != "run":
+            from analyzer.execution import deploy
+
+            return deploy.export_job(self, job) if kind == "export" else deploy.reload_job(job)
         record: dict[str, Any] = {"job": job["id"], "status": "crashed", "reason": ""}
         try:
             self.configure(job)

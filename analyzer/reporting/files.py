@@ -22,7 +22,7 @@ from typing import Any, Iterable, Mapping, Sequence
 
 from analyzer import __version__
 from analyzer.claims import ClaimResult, check_claims, load_claims
-from analyzer.model import StudyResults
+from analyzer.model import DeployRecord, StudyResults
 from analyzer.scoring import (
     DIMENSIONS, ScoringSettings, Measurement, Scorecard, load_weights, measurements, score_study,
 )
@@ -186,6 +186,8 @@ def markdown(report: Report) -> str:
     if report.claims:
         out += ["", "## Claims", "", _md_claims(report.claims)]
     out += ["", "## Tasks", "", _md_tasks(report.rows, card.frameworks), ""]
+    if report.study.deployments:
+        out += ["## Deployment", "", _md_deployments(report.study.deployments), ""]
     return "\n".join(out)
 
 
@@ -253,3 +255,21 @@ def _md_tasks(rows: Sequence[Measurement], frameworks: Sequence[str]) -> str:
     headers = ["task", "implementation", *[h for _, _, h, _, _ in TASK_COLUMNS], "status"]
     return (md_table(headers, table, "ll" + "r" * len(TASK_COLUMNS) + "l")
             + "\n\n~ unstable timing; status ✓ passed, ✗ failed, · not run (eager, compiled); ≠ nondeterministic")
+
+
+def _md_deployments(records: Sequence[DeployRecord]) -> str:
+    from analyzer.reporting.scorecard import (
+        DEPLOY_COLUMNS, DEPLOY_NOTE, UNSTABLE, deploy_cells, deploy_order, deploy_status, path_label,
+    )
+
+    ordered = deploy_order(records)
+    rows = [[md(r.task), md(r.framework), md(path_label(r)),
+             "ok" if r.status == "passed" else f"**{md(deploy_status(r))}**", *[md(cell) for cell in deploy_cells(r)]]
+            for r in ordered]
+    headers = ["task", "framework", "path", "status", *[h for h, _ in DEPLOY_COLUMNS]]
+    failures = [f"- {md(r.task)} {md(r.framework)}/{md(r.path)}: {md(deploy_status(r))}: {md(r.reason)}"
+                for r in ordered if r.status != "passed"]
+    return "\n\n".join(part for part in (
+        md_table(headers, rows, "llll" + "r" * len(DEPLOY_COLUMNS)),
+        md(f"{DEPLOY_NOTE}; {UNSTABLE} unstable timing."),
+        "\n".join(failures)) if part)

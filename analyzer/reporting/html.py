@@ -13,10 +13,12 @@ from html import escape
 from typing import Iterable, Sequence
 
 from analyzer import __version__
+from analyzer.model import DeployRecord
 from analyzer.reporting.files import Report
 from analyzer.reporting.scorecard import (
-    BEST, NONDETERMINISTIC, TASK_COLUMNS, UNSTABLE, WORST, composite_note, correction_note, dimension_name, extremes,
-    implementation_label, index, number, significance, status_cell,
+    BEST, DEPLOY_COLUMNS, DEPLOY_NOTE, NONDETERMINISTIC, TASK_COLUMNS, UNSTABLE, WORST, composite_note,
+    correction_note, deploy_cells, deploy_order, deploy_status, dimension_name, extremes, implementation_label, index,
+    number, path_label, significance, status_cell,
 )
 from analyzer.scoring import DEFAULT_VARIANT, DIMENSIONS, HIGHER_IS_BETTER, Measurement, Scorecard
 
@@ -59,6 +61,8 @@ def html_report(report: Report) -> str:
         body += ["<h2>Claims</h2>", claims_html(report)]
     body += ["<h2>Tasks</h2>", size_chart(rows, card.frameworks), time_chart(rows, card.frameworks),
              tasks_html(rows, card.frameworks)]
+    if report.study.deployments:
+        body += ["<h2>Deployment</h2>", deployments_html(report.study.deployments)]
     return (
         "<!DOCTYPE html>\n<html lang='en'><head><meta charset='utf-8'>"
         "<meta http-equiv='Content-Security-Policy' content=\"default-src 'none'; style-src 'unsafe-inline'\">"
@@ -157,6 +161,21 @@ def tasks_html(rows: Sequence[Measurement], frameworks: Sequence[str]) -> str:
     return (_table(headers, body, [False, False, *[True] * len(TASK_COLUMNS), False])
             + f"<p class='note'>{BEST} best, {WORST} worst per task; {UNSTABLE} unstable timing; status ✓ passed, "
               f"✗ failed, · not run (eager, compiled); {NONDETERMINISTIC} nondeterministic</p>")
+
+
+def deployments_html(records: Sequence[DeployRecord]) -> str:
+    """Task by framework and path: ok or the failure with its reason, then the figures."""
+    body = []
+    for r in deploy_order(records):
+        status = ("<span class='supported'>ok</span>" if r.status == "passed"
+                  else f"<span class='{'inconclusive' if r.status == 'skipped' else 'contradicted'}'>"
+                       f"{esc(deploy_status(r))}</span>")
+        reason = f"<span class='note'>{esc(r.reason)}</span>" if r.status != "passed" else ""
+        body.append([esc(r.task), esc(r.framework), esc(path_label(r)), status,
+                     *[esc(cell) for cell in deploy_cells(r)], reason])
+    headers = ["task", "framework", "path", "status", *[esc(h) for h, _ in DEPLOY_COLUMNS], "reason"]
+    return (_table(headers, body, [False] * 4 + [True] * len(DEPLOY_COLUMNS) + [False])
+            + f"<p class='note'>{esc(DEPLOY_NOTE)}; {UNSTABLE} unstable timing</p>")
 
 
 # ---------------------------------------------------------------------------------------------------- charts

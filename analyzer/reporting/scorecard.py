@@ -17,7 +17,8 @@ from rich.table import Table
 from rich.text import Text
 
 from analyzer.claims import ClaimResult
-from analyzer.frameworks import FRAMEWORKS
+from analyzer.frameworks import DEPLOY_PATHS, FRAMEWORKS
+from analyzer.model import DeployRecord
 from analyzer.scoring import DEFAULT_VARIANT, DIMENSIONS, HIGHER_IS_BETTER, STATIC_MODE, Measurement, Scorecard
 
 BEST, WORST, UNSTABLE, NONDETERMINISTIC = "▲", "▼", "~", "≠"
@@ -256,12 +257,89 @@ def side_by_side(task: str, rows: Sequence[Measurement], sources: Mapping[tuple[
     return table
 
 
-def report_group(card: Scorecard, claims: Sequence[ClaimResult], rows: Sequence[Measurement]) -> Group:
+#: Columns of the deployment table after task, framework, path and status: (header, figure of a DeployRecord).
+DEPLOY_COLUMNS: tuple[tuple[str, str], ...] = (
+    ("size", "artifact"), ("export s", "export_s"), ("reload s", "reload_s"), ("latency ms", "latency"),
+    ("export lines", "export_sloc"),
+)
+DEPLOY_NOTE = ("reload s: loading the artifact plus its first inference, in a fresh process that never imported "
+               "the implementation (runtime import apart); latency: steady-state median of one inference call; "
+               "export lines: SLOC of the implementation's export function, for all of its framework's paths, with the "
+               "helpers only it uses; "
+               "legacy paths are reported, not scored; artifact sizes and latencies differ in kind between paths")
+
+
+def deploy_order(records: Iterable[DeployRecord]) -> list[DeployRecord]:
+    """Task by task, frameworks and their paths in registry order."""
+    order = {p.name: i for i, p in enumerate(DEPLOY_PATHS)}
+    return sorted(records, key=lambda r: (r.task, _framework_order(r.framework), order.get(r.path, len(order)),
+                                          r.path))
+
+
+def path_label(record: DeployRecord) -> str:
+    return f"{record.path} (legacy)" if record.legacy else record.path
+
+
+def deploy_status(record: DeployRecord) -> str:
+    """"ok", or the status in words ("crashed", "wrong answer", "skipped")."""
+    return "ok" if record.status == "passed" else record.status.replace("_", " ")
+
+
+def byte_size(value: float | None) -> str:
+    """Bytes in B, KB, MB or GB (powers of 1000, as file managers show them); "-" when missing."""
+    if value is None:
+        return "-"
+    for unit, scale in (("GB", 1e9), ("MB", 1e6), ("KB", 1e3)):
+        if value >= scale:
+            return f"{value / scale:.3g} {unit}"
+    return f"{int(value)} B"
+
+
+def deploy_cells(record: DeployRecord) -> list[str]:
+    """The figures of one deployment record as text, in DEPLOY_COLUMNS order."""
+    latency = record.latency_s
+    return [byte_size(record.artifact_bytes), number(record.export_s), number(record.reload_s),
+            "-" if latency is None else number(latency * 1000.0) + (UNSTABLE if record.latency.unstable else ""),
+            number(record.export_sloc)]
+
+
+def deployment_table(records: Sequence[DeployRecord], *, title: str = "Deployment") -> Table:
+    """Task by framework and path: ok or the failure, artifact size, export and reload time, latency, export
+    lines; the reason of every failure below the table."""
+    table = Table(title=title, title_justify="left", box=box.SIMPLE_HEAD, caption_justify="left",
+                  caption=escape(DEPLOY_NOTE + f"; {UNSTABLE} unstable timing"))
+    for header in ("task", "framework", "path", "status"):
+        table.add_column(header, no_wrap=header != "task", overflow="fold")
+    for header, _ in DEPLOY_COLUMNS:
+        table.add_column(header.replace(" ", "\n"), justify="right", no_wrap=True)
+    ordered = deploy_order(records)
+    for i, record in enumerate(ordered):
+        first = i == 0 or ordered[i - 1].task != record.task
+        last = i == len(ordered) - 1 or ordered[i + 1].task != record.task
+        status = deploy_status(record)
+        style = "green" if record.status == "passed" else ("yellow" if record.status == "skipped" else "red")
+        table.add_row(escape(record.task) if first else "", escape(label(record.framework)),
+                      escape(path_label(record)), f"[{style}]{escape(status)}[/]", *deploy_cells(record),
+                      end_section=last and i < len(ordered) - 1)
+    return table
+
+
+def deployment_failures(records: Sequence[DeployRecord]) -> Text:
+    """One line per path that did not pass: task, framework/path, status and reason."""
+    lines = [f"{r.task} {r.framework}/{r.path}: {deploy_status(r)}: {r.reason}" for r in deploy_order(records)
+             if r.status != "passed"]
+    return Text("\n".join(lines))
+
+
+def report_group(card: Scorecard, claims: Sequence[ClaimResult], rows: Sequence[Measurement],
+                 deployments: Sequence[DeployRecord] = ()) -> Group:
     """Everything a study's console report shows, in order."""
     parts: list[RenderableType] = [scorecard_table(card), dimension_table(card)]
     if card.flags:
         parts.append(flags_text(card))
     parts.append(task_table(rows, frameworks=card.frameworks))
+    if deployments:
+        parts += [deployment_table(deployments), deployment_failures(deployments)]
     if claims:
         parts.append(claims_table(claims))
     return Group(*parts)

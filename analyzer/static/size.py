@@ -57,3 +57,32 @@ def count_in_range(code: CodeLines, first: int, last: int) -> tuple[int, int]:
 def is_docstring(stmt: ast.AST) -> bool:
     """A bare string statement: a docstring, or a string used as a comment."""
     return isinstance(stmt, ast.Expr) and isinstance(stmt.value, ast.Constant) and isinstance(stmt.value.value, str)
+
+
+def exclusive_sloc(source: str, tree: ast.Module, root: str, others: tuple[str, ...]) -> int | None:
+    """SLOC of the top-level function `root` plus the top-level functions and classes that it uses (directly or
+    through each other) and that none of `others` uses: the code that exists for `root` alone. None when the
+    file has no top-level `root`."""
+    defined = {node.name: node for node in tree.body
+               if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef))}
+    if root not in defined:
+        return None
+    shared = _reachable([name for name in others if name in defined], defined)
+    own = {root} | (_reachable([root], defined) - shared)
+    lines = code_lines(source, tree)
+    return sum(count_in_range(lines, _first_line(defined[name]), defined[name].end_lineno or 0)[0] for name in own)
+
+
+def _reachable(start: list[str], defined: dict[str, ast.AST]) -> set[str]:
+    """The top-level definitions that `start` refers to by name, transitively (`start` included)."""
+    seen, todo = set(start), list(start)
+    while todo:
+        for node in ast.walk(defined[todo.pop()]):
+            if isinstance(node, ast.Name) and node.id in defined and node.id not in seen:
+                seen.add(node.id)
+                todo.append(node.id)
+    return seen
+
+
+def _first_line(node: ast.AST) -> int:
+    return min([node.lineno, *(d.lineno for d in getattr(node, "decorator_list", ()))])  # type: ignore[attr-defined]

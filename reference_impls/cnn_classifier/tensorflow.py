@@ -1,5 +1,7 @@
 """CNN classifier inference in Keras 3: a keras.Sequential called with training=False in an XLA tf.function."""
 
+import os
+
 import keras
 import tensorflow as tf
 
@@ -35,3 +37,18 @@ def run(state):
 
 def result(state, logits):
     return {"logits": logits.numpy()}
+
+
+EXPORT_INPUTS = ("x",)
+EXPORT_OUTPUT = "logits"
+
+
+def export(state, directory, path):
+    model = state["model"]
+    if path == "saved_model":
+        model.export(os.path.join(directory, "saved_model"), format="tf_saved_model")
+        return os.path.join(directory, "saved_model")
+    if path == "litert":
+        model.export(os.path.join(directory, "model.tflite"), format="litert")
+        return os.path.join(directory, "model.tflite")
+    raise ValueError(f"unknown deployment path {path!r}")

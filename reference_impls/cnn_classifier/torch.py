@@ -1,5 +1,7 @@
 """CNN classifier inference in PyTorch: an nn.Module in eval() on NCHW tensors, compiled with torch.compile."""
 
+import os
+
 import torch
 import torch.nn.functional as F
 from torch import nn
@@ -38,13 +40,44 @@ def setup(inputs, device):
     })
     model.to(device).eval()
     images = t["x"].permute(0, 3, 1, 2).contiguous()  # NHWC -> NCHW
-    return {"model": torch.compile(model), "x": images.to(device)}
+    return {"model": model, "compiled": torch.compile(model), "x": images.to(device)}
 
 
 @torch.inference_mode()
 def run(state):
-    return state["model"](state["x"])
+    return state["compiled"](state["x"])
 
 
 def result(state, logits):
     return {"logits": logits.cpu().numpy()}
+
+
+EXPORT_INPUTS = ("x",)
+EXPORT_OUTPUT = "logits"
+
+
+class ChannelsLast(nn.Module):
+    """Takes NHWC images, as the deployed models of the other frameworks do, and hands the CNN NCHW."""
+
+    def __init__(self, model):
+        super().__init__()
+        self.model = model
+
+    def forward(self, x):
+        return self.model(x.permute(0, 3, 1, 2))
+
+
+def export(state, directory, path):
+    model, example = ChannelsLast(state["model"]), (state["x"].permute(0, 2, 3, 1),)
+    batch = {0: torch.export.Dim("batch")}
+    if path == "torch_export":
+        program = torch.export.export(model, example, dynamic_shapes=(batch,))
+        torch.export.save(program, os.path.join(directory, "model.pt2"))
+        return os.path.join(directory, "model.pt2")
+    if path == "onnx":
+        torch.onnx.export(model, example, os.path.join(directory, "model.onnx"), dynamic_shapes=(batch,))
+        return os.path.join(directory, "model.onnx")
+    if path == "torchscript":  # deprecated: torch.export replaces it
+        torch.jit.script(model).save(os.path.join(directory, "model.pt"))
+        return os.path.join(directory, "model.pt")
+    raise ValueError(f"unknown deployment path {path!r}")

@@ -1,5 +1,7 @@
 """A gated dense layer as a Flax nnx.Module with nnx.Param, trained through nnx.value_and_grad."""
 
+import os
+
 import jax
 import jax.numpy as jnp
 from flax import nnx
@@ -55,3 +57,33 @@ def result(state, output):
         "grad_b": jax.device_get(grads["bias"][...]),
         "grad_g": jax.device_get(grads["gate"][...]),
     }
+
+
+EXPORT_INPUTS = ("x",)
+EXPORT_OUTPUT = "y"
+
+
+def export(state, directory, path):
+    graphdef, weights = nnx.split(state["model"])
+
+    def serve(x):
+        return nnx.merge(graphdef, weights)(x)
+
+    examples = (state["x"],)
+    if path == "jax_export":
+        exported = jax.export.export(jax.jit(serve))(*jax.export.symbolic_args_specs(examples, "b, ..."))
+        with open(os.path.join(directory, "model.jax"), "wb") as file:
+            file.write(exported.serialize())
+        return os.path.join(directory, "model.jax")
+    if path == "jax2tf":
+        import tensorflow as tf
+        from jax.experimental import jax2tf
+
+        module = tf.Module()
+        module.serve = tf.function(
+            jax2tf.convert(serve, polymorphic_shapes="(b, ...)"), autograph=False,
+            input_signature=[tf.TensorSpec((None, *e.shape[1:]), e.dtype) for e in examples],
+        )
+        tf.saved_model.save(module, os.path.join(directory, "saved_model"))
+        return os.path.join(directory, "saved_model")
+    raise ValueError(f"unknown deployment path {path!r}")

@@ -1,5 +1,7 @@
 """A gated dense layer as a keras.layers.Layer with build()/add_weight(), trained through tf.GradientTape."""
 
+import os
+
 import keras
 import tensorflow as tf
 from keras import ops
@@ -50,3 +52,18 @@ def run(state):
 def result(state, output):
     y, (grad_w, grad_b, grad_g) = output
     return {"y": y.numpy(), "grad_w": grad_w.numpy(), "grad_b": grad_b.numpy(), "grad_g": grad_g.numpy()}
+
+
+EXPORT_INPUTS = ("x",)
+EXPORT_OUTPUT = "y"
+
+
+def export(state, directory, path):
+    model = state["model"]
+    if path == "saved_model":
+        model.export(os.path.join(directory, "saved_model"), format="tf_saved_model")
+        return os.path.join(directory, "saved_model")
+    if path == "litert":
+        model.export(os.path.join(directory, "model.tflite"), format="litert")
+        return os.path.join(directory, "model.tflite")
+    raise ValueError(f"unknown deployment path {path!r}")

@@ -1,5 +1,7 @@
 """A gated dense layer as an nn.Module with nn.Parameter, trained through loss.backward() in a tiny model."""
 
+import os
+
 import torch
 from torch import nn
 
@@ -46,3 +48,23 @@ def result(state, y):
         "grad_b": gated.bias.grad.cpu().numpy(),
         "grad_g": gated.gate.grad.cpu().numpy(),
     }
+
+
+EXPORT_INPUTS = ("x",)
+EXPORT_OUTPUT = "y"
+
+
+def export(state, directory, path):
+    model, example = state["model"], (state["x"],)
+    batch = {0: torch.export.Dim("batch")}
+    if path == "torch_export":
+        program = torch.export.export(model, example, dynamic_shapes=(batch,))
+        torch.export.save(program, os.path.join(directory, "model.pt2"))
+        return os.path.join(directory, "model.pt2")
+    if path == "onnx":
+        torch.onnx.export(model, example, os.path.join(directory, "model.onnx"), dynamic_shapes=(batch,))
+        return os.path.join(directory, "model.onnx")
+    if path == "torchscript":  # deprecated: torch.export replaces it
+        torch.jit.script(model).save(os.path.join(directory, "model.pt"))
+        return os.path.join(directory, "model.pt")
+    raise ValueError(f"unknown deployment path {path!r}")

@@ -1,5 +1,7 @@
 """LSTM sequence model inference in Flax NNX: nnx.RNN over an nnx.LSTMCell, then nnx.Linear, under nnx.jit."""
 
+import os
+
 import jax
 import jax.numpy as jnp
 from flax import nnx
@@ -47,3 +49,37 @@ def run(state):
 def result(state, output):
     hidden, logits = output
     return {"hidden": jax.device_get(hidden), "logits": jax.device_get(logits)}
+
+
+EXPORT_INPUTS = ("x",)
+EXPORT_OUTPUT = ("hidden", "logits")
+
+
+def export(state, directory, path):
+    graphdef, weights = nnx.split(state["model"])
+
+    @jax.jit
+    def forward(weights, x):
+        return nnx.merge(graphdef, weights)(x)
+
+    def serve(x):  # nnx.RNN draws from its Rngs when it starts the carry: merge inside a trace of its own
+        return forward(weights, x)
+
+    examples = (state["x"],)
+    if path == "jax_export":
+        exported = jax.export.export(jax.jit(serve))(*jax.export.symbolic_args_specs(examples, "b, ..."))
+        with open(os.path.join(directory, "model.jax"), "wb") as file:
+            file.write(exported.serialize())
+        return os.path.join(directory, "model.jax")
+    if path == "jax2tf":
+        import tensorflow as tf
+        from jax.experimental import jax2tf
+
+        module = tf.Module()
+        module.serve = tf.function(
+            jax2tf.convert(serve, polymorphic_shapes="(b, ...)"), autograph=False,
+            input_signature=[tf.TensorSpec((None, *e.shape[1:]), e.dtype) for e in examples],
+        )
+        tf.saved_model.save(module, os.path.join(directory, "saved_model"))
+        return os.path.join(directory, "saved_model")
+    raise ValueError(f"unknown deployment path {path!r}")

@@ -1,5 +1,7 @@
 """LSTM sequence model inference in Keras 3: a functional model of layers.LSTM and Dense, run with predict_on_batch."""
 
+import os
+
 import keras
 import tensorflow as tf
 
@@ -24,3 +26,18 @@ def run(state):
 def result(state, output):
     hidden, logits = output
     return {"hidden": hidden, "logits": logits}
+
+
+EXPORT_INPUTS = ("x",)
+EXPORT_OUTPUT = ("hidden", "logits")
+
+
+def export(state, directory, path):
+    model = state["model"]
+    if path == "saved_model":
+        model.export(os.path.join(directory, "saved_model"), format="tf_saved_model")
+        return os.path.join(directory, "saved_model")
+    if path == "litert":
+        model.export(os.path.join(directory, "model.tflite"), format="litert")
+        return os.path.join(directory, "model.tflite")
+    raise ValueError(f"unknown deployment path {path!r}")

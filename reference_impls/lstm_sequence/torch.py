@@ -1,5 +1,7 @@
 """LSTM sequence model inference in PyTorch: nn.LSTM(batch_first=True), then nn.Linear, under torch.compile."""
 
+import os
+
 import torch
 from torch import nn
 
@@ -30,14 +32,34 @@ def setup(inputs, device):
         "fc.bias": t["dense_b"],
     })
     model.to(device).eval()
-    return {"model": torch.compile(model), "x": t["x"].to(device)}
+    return {"model": model, "compiled": torch.compile(model), "x": t["x"].to(device)}
 
 
 @torch.inference_mode()
 def run(state):
-    return state["model"](state["x"])
+    return state["compiled"](state["x"])
 
 
 def result(state, output):
     hidden, logits = output
     return {"hidden": hidden.cpu().numpy(), "logits": logits.cpu().numpy()}
+
+
+EXPORT_INPUTS = ("x",)
+EXPORT_OUTPUT = ("hidden", "logits")
+
+
+def export(state, directory, path):
+    model, example = state["model"], (state["x"],)
+    batch = {0: torch.export.Dim("batch")}
+    if path == "torch_export":
+        program = torch.export.export(model, example, dynamic_shapes=(batch,))
+        torch.export.save(program, os.path.join(directory, "model.pt2"))
+        return os.path.join(directory, "model.pt2")
+    if path == "onnx":
+        torch.onnx.export(model, example, os.path.join(directory, "model.onnx"), dynamic_shapes=(batch,))
+        return os.path.join(directory, "model.onnx")
+    if path == "torchscript":  # deprecated: torch.export replaces it
+        torch.jit.script(model).save(os.path.join(directory, "model.pt"))
+        return os.path.join(directory, "model.pt")
+    raise ValueError(f"unknown deployment path {path!r}")

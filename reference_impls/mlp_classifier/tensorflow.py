@@ -1,5 +1,7 @@
 """MLP classifier inference in Keras 3: a keras.Sequential of Dense layers called in an XLA tf.function."""
 
+import os
+
 import keras
 import tensorflow as tf
 
@@ -30,3 +32,18 @@ def run(state):
 def result(state, output):
     logits, probs = output
     return {"logits": logits.numpy(), "probs": probs.numpy()}
+
+
+EXPORT_INPUTS = ("x",)
+EXPORT_OUTPUT = "logits"
+
+
+def export(state, directory, path):
+    model = state["model"]
+    if path == "saved_model":
+        model.export(os.path.join(directory, "saved_model"), format="tf_saved_model")
+        return os.path.join(directory, "saved_model")
+    if path == "litert":
+        model.export(os.path.join(directory, "model.tflite"), format="litert")
+        return os.path.join(directory, "model.tflite")
+    raise ValueError(f"unknown deployment path {path!r}")

@@ -1,5 +1,7 @@
 """MLP classifier inference in PyTorch: an nn.Sequential loaded from a state dict, compiled with torch.compile."""
 
+import os
+
 import torch
 from torch import nn
 
@@ -22,15 +24,35 @@ def setup(inputs, device):
         "4.weight": t["w3"].T, "4.bias": t["b3"],
     })
     model.to(device).eval()
-    return {"model": torch.compile(model), "x": t["x"].to(device)}
+    return {"model": model, "compiled": torch.compile(model), "x": t["x"].to(device)}
 
 
 @torch.inference_mode()
 def run(state):
-    logits = state["model"](state["x"])
+    logits = state["compiled"](state["x"])
     return logits, logits.softmax(dim=-1)
 
 
 def result(state, output):
     logits, probs = output
     return {"logits": logits.cpu().numpy(), "probs": probs.cpu().numpy()}
+
+
+EXPORT_INPUTS = ("x",)
+EXPORT_OUTPUT = "logits"
+
+
+def export(state, directory, path):
+    model, example = state["model"], (state["x"],)
+    batch = {0: torch.export.Dim("batch")}
+    if path == "torch_export":
+        program = torch.export.export(model, example, dynamic_shapes=(batch,))
+        torch.export.save(program, os.path.join(directory, "model.pt2"))
+        return os.path.join(directory, "model.pt2")
+    if path == "onnx":
+        torch.onnx.export(model, example, os.path.join(directory, "model.onnx"), dynamic_shapes=(batch,))
+        return os.path.join(directory, "model.onnx")
+    if path == "torchscript":  # deprecated: torch.export replaces it
+        torch.jit.script(model).save(os.path.join(directory, "model.pt"))
+        return os.path.join(directory, "model.pt")
+    raise ValueError(f"unknown deployment path {path!r}")

@@ -1,5 +1,7 @@
 """Multi-head self-attention with a key padding mask: flax.nnx.MultiHeadAttention."""
 
+import os
+
 import jax
 import jax.numpy as jnp
 from flax import nnx
@@ -26,3 +28,34 @@ def run(state):
 
 def result(state, y):
     return {"y": jax.device_get(y)}
+
+
+EXPORT_INPUTS = ("x", "valid")
+EXPORT_OUTPUT = "y"
+
+
+def export(state, directory, path):
+    graphdef, weights = nnx.split(state["model"])
+
+    def serve(x, valid):
+        mask = nnx.make_attention_mask(jnp.ones_like(valid), valid)
+        return nnx.merge(graphdef, weights)(x, mask=mask)
+
+    examples = (state["x"], state["valid"])
+    if path == "jax_export":
+        exported = jax.export.export(jax.jit(serve))(*jax.export.symbolic_args_specs(examples, "b, ..."))
+        with open(os.path.join(directory, "model.jax"), "wb") as file:
+            file.write(exported.serialize())
+        return os.path.join(directory, "model.jax")
+    if path == "jax2tf":
+        import tensorflow as tf
+        from jax.experimental import jax2tf
+
+        module = tf.Module()
+        module.serve = tf.function(
+            jax2tf.convert(serve, polymorphic_shapes="(b, ...)"), autograph=False,
+            input_signature=[tf.TensorSpec((None, *e.shape[1:]), e.dtype) for e in examples],
+        )
+        tf.saved_model.save(module, os.path.join(directory, "saved_model"))
+        return os.path.join(directory, "saved_model")
+    raise ValueError(f"unknown deployment path {path!r}")

@@ -1,5 +1,7 @@
 """Multi-head self-attention with a key padding mask: keras.layers.MultiHeadAttention."""
 
+import os
+
 import keras
 import tensorflow as tf
 
@@ -23,3 +25,20 @@ def run(state):
 
 def result(state, y):
     return {"y": y.numpy()}
+
+
+EXPORT_INPUTS = ("x", "valid")
+EXPORT_OUTPUT = "y"
+
+
+def export(state, directory, path):
+    x = keras.Input(shape=state["x"].shape[1:], name="x")
+    valid = keras.Input(shape=state["valid"].shape[1:], dtype="bool", name="valid")
+    model = keras.Model([x, valid], state["model"](x, x, attention_mask=keras.ops.expand_dims(valid, 1)))
+    if path == "saved_model":
+        model.export(os.path.join(directory, "saved_model"), format="tf_saved_model")
+        return os.path.join(directory, "saved_model")
+    if path == "litert":
+        model.export(os.path.join(directory, "model.tflite"), format="litert")
+        return os.path.join(directory, "model.tflite")
+    raise ValueError(f"unknown deployment path {path!r}")

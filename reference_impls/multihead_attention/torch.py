@@ -1,5 +1,7 @@
 """Multi-head self-attention with a key padding mask: torch.nn.MultiheadAttention."""
 
+import os
+
 import torch
 from torch import nn
 
@@ -32,3 +34,35 @@ def run(state):
 
 def result(state, y):
     return {"y": y.cpu().numpy()}
+
+
+EXPORT_INPUTS = ("x", "valid")
+EXPORT_OUTPUT = "y"
+
+
+class SelfAttention(nn.Module):
+    """Self-attention over x, with the padded keys (valid = False) masked out."""
+
+    def __init__(self, attention):
+        super().__init__()
+        self.attention = attention
+
+    def forward(self, x, valid):
+        y, _ = self.attention(x, x, x, key_padding_mask=~valid, need_weights=False)
+        return y
+
+
+def export(state, directory, path):
+    model, example = SelfAttention(state["model"]), (state["x"], ~state["padding_mask"])
+    batch = {0: torch.export.Dim("batch")}
+    if path == "torch_export":
+        program = torch.export.export(model, example, dynamic_shapes=(batch, batch))
+        torch.export.save(program, os.path.join(directory, "model.pt2"))
+        return os.path.join(directory, "model.pt2")
+    if path == "onnx":
+        torch.onnx.export(model, example, os.path.join(directory, "model.onnx"), dynamic_shapes=(batch, batch))
+        return os.path.join(directory, "model.onnx")
+    if path == "torchscript":  # deprecated: torch.export replaces it
+        torch.jit.script(model).save(os.path.join(directory, "model.pt"))
+        return os.path.join(directory, "model.pt")
+    raise ValueError(f"unknown deployment path {path!r}")

@@ -1,5 +1,7 @@
 """Embedding text classifier: Keras Embedding(mask_zero=True) + GlobalAveragePooling1D, which honours the mask."""
 
+import os
+
 import keras
 import tensorflow as tf
 
@@ -29,3 +31,18 @@ def run(state):
 
 def result(state, logits):
     return {"logits": logits.numpy()}
+
+
+EXPORT_INPUTS = ("tokens",)
+EXPORT_OUTPUT = "logits"
+
+
+def export(state, directory, path):
+    model = state["model"]
+    if path == "saved_model":
+        model.export(os.path.join(directory, "saved_model"), format="tf_saved_model")
+        return os.path.join(directory, "saved_model")
+    if path == "litert":
+        model.export(os.path.join(directory, "model.tflite"), format="litert")
+        return os.path.join(directory, "model.tflite")
+    raise ValueError(f"unknown deployment path {path!r}")

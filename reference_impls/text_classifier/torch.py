@@ -1,5 +1,7 @@
 """Embedding text classifier with masked mean pooling: an nn.Module around nn.Embedding(padding_idx=0)."""
 
+import os
+
 import torch
 from torch import nn
 
@@ -40,3 +42,23 @@ def run(state):
 
 def result(state, logits):
     return {"logits": logits.cpu().numpy()}
+
+
+EXPORT_INPUTS = ("tokens",)
+EXPORT_OUTPUT = "logits"
+
+
+def export(state, directory, path):
+    model, example = state["model"], (state["tokens"],)
+    batch = {0: torch.export.Dim("batch")}
+    if path == "torch_export":
+        program = torch.export.export(model, example, dynamic_shapes=(batch,))
+        torch.export.save(program, os.path.join(directory, "model.pt2"))
+        return os.path.join(directory, "model.pt2")
+    if path == "onnx":
+        torch.onnx.export(model, example, os.path.join(directory, "model.onnx"), dynamic_shapes=(batch,))
+        return os.path.join(directory, "model.onnx")
+    if path == "torchscript":  # deprecated: torch.export replaces it
+        torch.jit.script(model).save(os.path.join(directory, "model.pt"))
+        return os.path.join(directory, "model.pt")
+    raise ValueError(f"unknown deployment path {path!r}")

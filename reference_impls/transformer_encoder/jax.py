@@ -1,5 +1,7 @@
 """Post-LN transformer encoder block: a Flax NNX module built from MultiHeadAttention, LayerNorm, Linear."""
 
+import os
+
 import jax
 import jax.numpy as jnp
 from flax import nnx
@@ -44,3 +46,33 @@ def run(state):
 
 def result(state, y):
     return {"y": jax.device_get(y)}
+
+
+EXPORT_INPUTS = ("x",)
+EXPORT_OUTPUT = "y"
+
+
+def export(state, directory, path):
+    graphdef, weights = nnx.split(state["model"])
+
+    def serve(x):
+        return nnx.merge(graphdef, weights)(x)
+
+    examples = (state["x"],)
+    if path == "jax_export":
+        exported = jax.export.export(jax.jit(serve))(*jax.export.symbolic_args_specs(examples, "b, ..."))
+        with open(os.path.join(directory, "model.jax"), "wb") as file:
+            file.write(exported.serialize())
+        return os.path.join(directory, "model.jax")
+    if path == "jax2tf":
+        import tensorflow as tf
+        from jax.experimental import jax2tf
+
+        module = tf.Module()
+        module.serve = tf.function(
+            jax2tf.convert(serve, polymorphic_shapes="(b, ...)"), autograph=False,
+            input_signature=[tf.TensorSpec((None, *e.shape[1:]), e.dtype) for e in examples],
+        )
+        tf.saved_model.save(module, os.path.join(directory, "saved_model"))
+        return os.path.join(directory, "saved_model")
+    raise ValueError(f"unknown deployment path {path!r}")

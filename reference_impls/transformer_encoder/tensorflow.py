@@ -1,5 +1,7 @@
 """Post-LN transformer encoder block: a Keras 3 layer built from MultiHeadAttention, LayerNormalization, Dense."""
 
+import os
+
 import keras
 import tensorflow as tf
 
@@ -43,3 +45,19 @@ def run(state):
 
 def result(state, y):
     return {"y": y.numpy()}
+
+
+EXPORT_INPUTS = ("x",)
+EXPORT_OUTPUT = "y"
+
+
+def export(state, directory, path):
+    x = keras.Input(shape=state["x"].shape[1:], name="x")
+    model = keras.Model(x, state["model"](x))
+    if path == "saved_model":
+        model.export(os.path.join(directory, "saved_model"), format="tf_saved_model")
+        return os.path.join(directory, "saved_model")
+    if path == "litert":
+        model.export(os.path.join(directory, "model.tflite"), format="litert")
+        return os.path.join(directory, "model.tflite")
+    raise ValueError(f"unknown deployment path {path!r}")

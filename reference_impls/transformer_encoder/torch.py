@@ -1,5 +1,7 @@
 """Post-LN transformer encoder block: torch.nn.TransformerEncoderLayer with exact GELU."""
 
+import os
+
 import torch
 from torch import nn
 
@@ -37,3 +39,23 @@ def run(state):
 
 def result(state, y):
     return {"y": y.cpu().numpy()}
+
+
+EXPORT_INPUTS = ("x",)
+EXPORT_OUTPUT = "y"
+
+
+def export(state, directory, path):
+    model, example = state["model"], (state["x"],)
+    batch = {0: torch.export.Dim("batch")}
+    if path == "torch_export":
+        program = torch.export.export(model, example, dynamic_shapes=(batch,))
+        torch.export.save(program, os.path.join(directory, "model.pt2"))
+        return os.path.join(directory, "model.pt2")
+    if path == "onnx":
+        torch.onnx.export(model, example, os.path.join(directory, "model.onnx"), dynamic_shapes=(batch,))
+        return os.path.join(directory, "model.onnx")
+    if path == "torchscript":  # deprecated: torch.export replaces it
+        torch.jit.script(model).save(os.path.join(directory, "model.pt"))
+        return os.path.join(directory, "model.pt")
+    raise ValueError(f"unknown deployment path {path!r}")
