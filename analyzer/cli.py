@@ -190,7 +190,7 @@ def deploy_cmd(
                                              "(torch_export, onnx, torchscript, saved_model, litert, jax_export, "
                                              "jax2tf)."),
     size: str = typer.Option("small", "--size", help="small (CPU-sized) or full (GPU-sized)."),
-    threads: int = typer.Option(0, "--threads", help="Threads per framework (default: every available core)."),
+    threads: int = typer.Option(1, "--threads", help="Threads per framework (0: every available core)."),
     out: Path = typer.Option(Path("results"), "--out", help="Folder for deployments.jsonl and study.json."),
     resume: bool = typer.Option(False, "--resume", help="Keep the records already in --out and measure the rest."),
     timeout: float = typer.Option(300.0, "--timeout", help="Seconds one export or reload may take."),
@@ -500,7 +500,7 @@ def root(
     plan = _run_plan(mode=mode, framework=None, device=device, size="small", rounds=1, threads=1, timeout=300.0)
     study = _execute(list(catalog.tasks), plan, out=out, resume=resume, static=static)
     if deploy:
-        deploy_plan = _deploy_plan(framework=None, path=None, size="small", threads=0, timeout=300.0,
+        deploy_plan = _deploy_plan(framework=None, path=None, size="small", threads=1, timeout=300.0,
                                    keep_artifacts=False)
         study = _deploy(list(catalog.tasks), deploy_plan, out=out, resume=resume, study=study)
     records = study.runs

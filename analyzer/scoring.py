@@ -420,7 +420,10 @@ def _static_rows(metrics: FileMetrics) -> Iterable[Measurement]:
 
 def _select_runs(runs: Sequence[Record], *, device: str, size: str) -> list[Record]:
     for attribute, wanted in (("device", device), ("size", size)):
-        found = sorted({getattr(run, attribute) for run in runs})
+        # A run that never started (not applicable, framework missing) carries the requested device ("auto"),
+        # not one it ran on: it has no figures and does not make a study multi-device.
+        found = sorted({getattr(run, attribute) for run in runs
+                        if getattr(run, "status", "") not in ("not_applicable", "skipped")})
         if wanted:
             runs = [run for run in runs if getattr(run, attribute) == wanted]
         elif len(found) > 1:
@@ -429,6 +432,8 @@ def _select_runs(runs: Sequence[Record], *, device: str, size: str) -> list[Reco
 
 
 def _run_rows(records: Sequence[RunRecord]) -> Iterable[Measurement]:
+    if all(r.status in ("not_applicable", "skipped") for r in records):
+        return  # never ran: no figure at all, not a failure (the task is then left out of the pairing)
     first = records[0]
     sources = tuple(f"run:{r.task}/{r.framework}/{r.variant}/{r.mode}#{r.round}" for r in records)
     passed = [r for r in records if r.status == "passed"]

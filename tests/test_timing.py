@@ -75,3 +75,35 @@ def test_rounds_pool_their_samples() -> None:
 def test_a_failed_round_fails_the_whole() -> None:
     (combined,) = combine_rounds([_record(0, (1.0,)), _record(1, (), status="crashed")])
     assert combined.status == "crashed"
+
+
+def test_a_run_that_never_started_does_not_make_a_study_multi_device() -> None:
+    from analyzer.model import StudyResults
+    from analyzer.scoring import ScoringSettings, load_weights, score_study
+
+    ran = [RunRecord(task=t, framework=fw, variant="default", mode="eager", device="cpu", size="small",
+                     status="passed", timing=summarize((0.001 * (i + 1),), loops=1), import_s=1.0,
+                     first_result_s=0.1, peak_host_mb=1.0)
+           for t in ("a", "b") for i, fw in enumerate(("torch", "tensorflow", "jax"))]
+    never = RunRecord(task="a", framework="jax", variant="default", mode="compiled", device="auto", size="small",
+                      status="not_applicable", reason="declares modes eager")
+    card = score_study(StudyResults(static=None, runs=(*ran, never)), load_weights(),
+                       settings=ScoringSettings(resamples=50, weightings=50))
+    assert card.frameworks
+
+
+def test_a_run_that_does_not_apply_is_no_failure() -> None:
+    from analyzer.model import StudyResults
+    from analyzer.scoring import ScoringSettings, load_weights, score_study
+
+    runs = [RunRecord(task=t, framework=fw, variant="default", mode="compiled", device="cpu", size="small",
+                      status="passed", timing=summarize((0.001,), loops=1))
+            for t in ("a", "b", "c", "d", "e") for fw in ("torch", "tensorflow", "jax")]
+    runs[0] = RunRecord(task="a", framework="torch", variant="default", mode="compiled", device="cpu",
+                        size="small", status="not_applicable", reason="eager-only")
+    card = score_study(StudyResults(static=None, runs=tuple(runs)), load_weights(),
+                       settings=ScoringSettings(resamples=50, weightings=50))
+    correctness = {d.framework: d for d in card.dimensions if d.dimension == "correctness"}
+    # task a is left out for every framework, not counted as torch failing
+    assert [t.task for t in correctness["torch"].tasks] == ["b", "c", "d", "e"]
+    assert correctness["torch"].score == 1.0

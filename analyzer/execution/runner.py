@@ -15,12 +15,13 @@ from __future__ import annotations
 
 import json
 import os
+import shutil
 import signal
 import subprocess
 import sys
 import tempfile
 import time
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass, field, replace
 from pathlib import Path
 from typing import Any, Callable, Iterable, Iterator
 
@@ -30,7 +31,7 @@ from analyzer.frameworks import deploy_path
 ENV_WHITELIST = (
     "PATH", "HOME", "LANG", "LC_ALL", "TMPDIR", "PYTHONPATH", "VIRTUAL_ENV", "CUDA_VISIBLE_DEVICES",
     "LD_LIBRARY_PATH", "OPENBLAS_CORETYPE", "OPENBLAS_L2_SIZE", "XDG_CACHE_HOME", "TORCHINDUCTOR_CACHE_DIR",
-    "NVIDIA_VISIBLE_DEVICES", "CUDA_HOME",
+    "NVIDIA_VISIBLE_DEVICES", "CUDA_HOME", "TRITON_CACHE_DIR",
 )
 OUTPUT_TAIL = 800
 POLL_S = 0.02
@@ -43,6 +44,11 @@ class Limits:
     timeout_s: float = 300.0  #: wall time of one job
     memory_mb: float = 0.6 * (os.sysconf("SC_PHYS_PAGES") * os.sysconf("SC_PAGE_SIZE")) / 2**20  #: worker RSS
     output_mb: float = 20.0  #: everything the worker writes to stdout and stderr
+    cpu_s: float | None = None  #: CPU seconds of one job (all threads); None: four times the wall time
+
+    @property
+    def cpu_seconds(self) -> float:
+        return self.cpu_s if self.cpu_s is not None else 4 * self.timeout_s
 
 
 #: Prefix of the workers that serve reload jobs: they import only the runtime an artifact needs, never an
@@ -74,6 +80,7 @@ class Job:
     export_inputs: tuple[str, ...] = ()  #: reload: task inputs the artifact takes, in order
     export_outputs: tuple[str, ...] = ()  #: reload: oracle outputs the artifact gives, in order
     isolated: bool = False  #: served by a worker started for this job alone and closed after it
+    cpu_s: float = 0.0  #: CPU-time cap of this job, set by the pool from its Limits (the worker enforces it)
 
     @property
     def worker(self) -> str:
@@ -96,7 +103,7 @@ class WorkerProcess:
         self.proc = subprocess.Popen(
             [sys.executable, "-m", "analyzer.execution.worker", framework, str(self.results)],
             stdin=subprocess.PIPE, stdout=self._output_file, stderr=subprocess.STDOUT, cwd=self.dir,
-            env=worker_env(), start_new_session=True,
+            env=self._env(), start_new_session=True,
         )
         self.seen = 0
 
@@ -165,9 +172,16 @@ class WorkerProcess:
                 pass
         self.kill()  # also reaps children a worker left behind
         self._output_file.close()
-        for path in (self.results, self.output):
-            path.unlink(missing_ok=True)
-        self.dir.rmdir()
+        shutil.rmtree(self.dir, ignore_errors=True)
+
+    def _env(self) -> dict[str, str]:
+        """The whitelisted environment, with compiler caches of this worker's own: every framework compiles from
+        cold (XLA keeps no cache on disk by default; Inductor and Triton would otherwise reuse earlier runs' work
+        and report a compile latency no new user sees). A cache folder set by the user is kept."""
+        env = worker_env()
+        env.setdefault("TORCHINDUCTOR_CACHE_DIR", str(self.dir / "inductor-cache"))
+        env.setdefault("TRITON_CACHE_DIR", str(self.dir / "triton-cache"))
+        return env
 
 
 class WorkerPool:
@@ -185,7 +199,7 @@ class WorkerPool:
                 worker.close()
             worker = self.workers[name] = WorkerProcess(name)
         try:
-            worker.submit(job)
+            worker.submit(replace(job, cpu_s=self.limits.cpu_seconds))
         except (BrokenPipeError, OSError):
             pass  # the worker died between jobs; wait() reports how
         record = worker.wait(self.limits)
@@ -235,6 +249,8 @@ def rss_mb(pid: int) -> float:
 
 
 def exit_reason(code: int) -> str:
+    if code == -signal.SIGXCPU:
+        return "exceeded its CPU-time limit (killed by signal SIGXCPU)"
     if code < 0:
         return f"was killed by signal {signal.Signals(-code).name}"
     return f"exited with code {code}"

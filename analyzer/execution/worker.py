@@ -108,6 +108,19 @@ def describe(exc: BaseException, impl_path: str) -> str:
     return f"{type(exc).__name__}{where}: {message}"[:500]
 
 
+def cap_cpu_time(seconds: float) -> None:
+    """Let the coming job use at most `seconds` more CPU time; past it the kernel ends the worker (SIGXCPU)."""
+    if seconds <= 0:
+        return
+    import math
+    import resource
+
+    usage = resource.getrusage(resource.RUSAGE_SELF)
+    _, hard = resource.getrlimit(resource.RLIMIT_CPU)
+    soft = math.ceil(usage.ru_utime + usage.ru_stime + seconds)
+    resource.setrlimit(resource.RLIMIT_CPU, (soft if hard == resource.RLIM_INFINITY else min(soft, hard), hard))
+
+
 def main(argv: list[str] | None = None, stdin: TextIO = sys.stdin) -> int:
     framework, results_file = (argv or sys.argv[1:])[:2]
     worker = Worker(framework)
@@ -115,7 +128,9 @@ def main(argv: list[str] | None = None, stdin: TextIO = sys.stdin) -> int:
         for line in stdin:
             if not line.strip():
                 continue
-            out.write(json.dumps(worker.run_job(json.loads(line))) + "\n")
+            job = json.loads(line)
+            cap_cpu_time(job.get("cpu_s") or 0.0)
+            out.write(json.dumps(worker.run_job(job)) + "\n")
             out.flush()
     return 0
 

@@ -179,15 +179,17 @@ def md_table(headers: Sequence[str], rows: Iterable[Sequence[str]], align: str =
 def markdown(report: Report) -> str:
     """The report in GitHub Markdown, for a README or a pull-request comment."""
     card = report.scorecard
-    environment = ", ".join(f"{md(k)} {md(v)}" for k, v in sorted(report.study.environment.items()))
+    environment = [f"- {md(k)}: {md(v)}" for k, v in sorted(report.study.environment.items()) if k != "analyzer"]
     out = ["# usability-score report", "",
-           f"{md(report.study.created or 'undated')} · analyzer {md(__version__)} · {environment}", "",
+           f"{md(report.study.created or 'undated')} · analyzer {md(__version__)}", "",
            "## Scorecard", "", _md_scorecard(card), "", "## Dimensions", "", _md_dimensions(card)]
     if report.claims:
         out += ["", "## Claims", "", _md_claims(report.claims)]
     out += ["", "## Tasks", "", _md_tasks(report.rows, card.frameworks), ""]
     if report.study.deployments:
         out += ["## Deployment", "", _md_deployments(report.study.deployments), ""]
+    if environment:
+        out += ["## Environment", "", *environment, ""]
     return "\n".join(out)
 
 
