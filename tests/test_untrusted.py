@@ -99,3 +99,66 @@ def test_a_task_folder_escaping_the_corpus_through_a_symlink_is_refused(tmp_path
     text = " ".join(result.output.split())
     assert result.exit_code == 1 and "outside the corpus folder" in text
     assert "1 file(s) measured, 2 problem(s)" in text
+
+
+ENV_PROBE = """import os
+import numpy as np
+
+
+def setup(inputs, device):
+    return inputs["x"]
+
+
+def run(state):
+    leaked = [k for k in os.environ if k.startswith("USABILITY_TEST_SECRET")]
+    if leaked:
+        raise RuntimeError(f"saw {leaked}")
+    if os.getcwd().startswith(ROOT):
+        raise RuntimeError(f"runs in the project: {os.getcwd()}")
+    return state * 2
+
+
+def result(state, output):
+    return {"y": np.asarray(output)}
+"""
+ORACLE = ("import numpy as np\n\ndef make_inputs(size, rng):\n    return {'x': np.ones(2)}\n\n"
+          "def reference(inputs, size):\n    return {'y': 2 * inputs['x']}\n")
+
+
+@pytest.mark.frameworks
+def test_workers_see_a_whitelisted_environment_in_a_temporary_folder(tmp_path: Path,
+                                                                    monkeypatch: pytest.MonkeyPatch) -> None:
+    from analyzer.catalog import load_catalog
+    from analyzer.study import RunPlan, execute, plan
+    from tests.conftest import ROOT
+
+    monkeypatch.setenv("USABILITY_TEST_SECRET_TOKEN", "hunter2")
+    code = ENV_PROBE.replace("ROOT", repr(str(ROOT)))
+    root = write_tree(tmp_path / "root", {
+        "tasks/probe/task.toml": SPEC.replace("Hostile", "Probe"), "tasks/probe/oracle.py": ORACLE,
+        **{f"reference_impls/probe/{fw}.py": code for fw in ("torch", "tensorflow", "jax")},
+    })
+    run_plan = RunPlan(frameworks=("jax",), device="cpu", policy={"budget_s": 0.05, "min_samples": 3})
+    (record,) = execute(plan(load_catalog(root / "tasks", root / "reference_impls").tasks, run_plan), run_plan,
+                        out_dir=tmp_path)
+    assert record.status == "passed", record.reason
+
+
+def test_a_full_disk_is_reported_before_the_run(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    import shutil
+    from collections import namedtuple
+
+    usage = namedtuple("usage", "total used free")
+    monkeypatch.setattr(shutil, "disk_usage", lambda path: usage(10**9, 10**9 - 10**6, 10**6))
+    result = CliRunner().invoke(app, ["run", "--out", str(tmp_path / "out")])
+    assert result.exit_code == 2
+    assert "only 1 MB free; at least 50 MB needed" in " ".join(result.output.split())
+
+
+def test_a_line_cut_short_by_an_interruption_is_dropped_on_resume(tmp_path: Path) -> None:
+    from analyzer.study import load_runs
+
+    runs = tmp_path / "runs.jsonl"
+    runs.write_text('{"task": "a", "framework": "jax", "variant": "default", "mode": "eager", "device": "cpu", '
+                    '"size": "small", "status": "passed"}\n{"task": "b", "framew')
+    assert [r.task for r in load_runs(runs)] == ["a"]
