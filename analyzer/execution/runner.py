@@ -115,8 +115,14 @@ class WorkerProcess:
     def wait(self, limits: Limits) -> dict[str, Any]:
         """The next record, or a crashed/timed_out record once the worker dies or breaks a limit."""
         deadline = time.monotonic() + limits.timeout_s
+        written_before = self.output.stat().st_size  # the output limit is per job, not per worker
         while True:
             record = self._next_record()
+            if self.output.stat().st_size - written_before > limits.output_mb * 2**20:
+                # Checked before a finished record is accepted: a job that floods and finishes between two polls
+                # is still this job's fault, not the next one's.
+                self.kill()
+                return {"status": "crashed", "reason": f"wrote more than {limits.output_mb:g} MB of output"}
             if record is not None:
                 return record
             if self.proc.poll() is not None:
@@ -131,9 +137,6 @@ class WorkerProcess:
                 self.kill()
                 return {"status": "crashed", "reason": f"exceeded the memory limit ({rss:.0f} MiB > "
                                                        f"{limits.memory_mb:.0f} MiB resident)"}
-            if self.output.stat().st_size > limits.output_mb * 2**20:
-                self.kill()
-                return {"status": "crashed", "reason": f"wrote more than {limits.output_mb:g} MB of output"}
             time.sleep(POLL_S)
 
     def _next_record(self) -> dict[str, Any] | None:
