@@ -16,9 +16,8 @@ from typing import Any, Callable, Iterable
 from analyzer.catalog import CatalogTask, eager_only_reason
 from analyzer.execution.runner import Job, Limits, run_jobs
 from analyzer.execution.stats import summarize
-from analyzer.frameworks import FRAMEWORKS
+from analyzer.frameworks import FRAMEWORKS, framework_installed
 from analyzer.model import RunRecord, Timing, run_record_from_dict
-from analyzer.validation import framework_installed
 
 RUNS_FILE = "runs.jsonl"
 #: Worse statuses win when rounds disagree.
@@ -37,6 +36,8 @@ class RunPlan:
     rounds: int = 1
     limits: Limits = Limits()
     policy: dict[str, Any] = dataclasses.field(default_factory=dict)
+    timing: bool = True  #: time each passing run (validate only checks against the oracle)
+    check_determinism: bool = True  #: compare a second fresh run with the first
 
 
 @dataclass(frozen=True)
@@ -86,7 +87,8 @@ def _planned(task: CatalogTask, impl: Any, mode: str, round_: int, run_plan: Run
                                             f"not installed (pip install 'usability-score[{extra}]')"), flops)
     job = Job(id="|".join(map(str, key)), task=task.id, framework=impl.framework, variant=impl.variant, mode=mode,
               task_dir=str(spec.path.resolve()), impl_path=str(impl.path.resolve()), size=run_plan.size,
-              device=run_plan.device, threads=run_plan.threads, timing=True, policy=dict(run_plan.policy))
+              device=run_plan.device, threads=run_plan.threads, timing=run_plan.timing,
+              check_determinism=run_plan.check_determinism, policy=dict(run_plan.policy))
     return Planned(key, job, None, flops)
 
 
@@ -115,7 +117,7 @@ def execute(planned: list[Planned], run_plan: RunPlan, *, out_dir: Path, resume:
         jobs = [p.job for p in todo if p.job is not None]
         starts = {job.id: p for p in todo if (job := p.job) is not None}
         for raw in run_jobs(jobs, limits=run_plan.limits, on_start=lambda job: on_start(starts[job.id])):
-            planned_job = by_key[_parse_key(raw["job"])]
+            planned_job = by_key[parse_job_id(raw["job"])]
             if versions is not None and raw.get("versions"):
                 assert planned_job.job is not None
                 versions[planned_job.job.framework] = {**raw["versions"],
@@ -124,7 +126,8 @@ def execute(planned: list[Planned], run_plan: RunPlan, *, out_dir: Path, resume:
     return [done[p.key] for p in planned if p.key in done]
 
 
-def _parse_key(job_id: str) -> tuple[str, str, str, str, int]:
+def parse_job_id(job_id: str) -> tuple[str, str, str, str, int]:
+    """The (task, framework, variant, mode, round) key a planned job's id was made from."""
     task, framework, variant, mode, round_ = job_id.split("|")
     return task, framework, variant, mode, int(round_)
 

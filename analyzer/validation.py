@@ -2,13 +2,12 @@
 
 from __future__ import annotations
 
-import importlib.util
 from dataclasses import dataclass
 from typing import Callable, Iterable
 
-from analyzer.catalog import CatalogTask, eager_only_reason
-from analyzer.execution.runner import Job, Limits, run_jobs
-from analyzer.frameworks import FRAMEWORKS
+from analyzer.catalog import CatalogTask
+from analyzer.execution.runner import Limits, run_jobs
+from analyzer.study import RunPlan, parse_job_id, plan
 
 
 @dataclass(frozen=True)
@@ -25,42 +24,35 @@ class Finding:
         return self.status in ("passed", "skipped", "not_applicable")
 
 
-def framework_installed(name: str) -> bool:
-    """True when the framework's module can be found (checked without importing it)."""
-    return importlib.util.find_spec(FRAMEWORKS[name].probe_module) is not None
-
-
 def validate(tasks: Iterable[CatalogTask], *, modes: tuple[str, ...] = ("eager",), execute: bool = True,
              size: str = "small", timeout_s: float = 300.0,
              on_finding: Callable[[Finding], None] = lambda finding: None) -> list[Finding]:
-    """Every problem and every run's verdict, in order; `on_finding` sees each as soon as it is known."""
+    """Every problem and every run's verdict, in order; `on_finding` sees each as soon as it is known.
+
+    Runs are planned exactly as a study plans them (analyzer.study.plan), only untimed and checked once."""
     findings: list[Finding] = []
 
     def emit(finding: Finding) -> None:
         findings.append(finding)
         on_finding(finding)
 
-    jobs: list[Job] = []
+    tasks = list(tasks)
     for task in tasks:
         for problem in task.problems:
             emit(Finding(task.id, "spec", "problem", problem))
-        if not execute or task.spec is None or task.problems:
-            continue
-        for impl in task.implementations:
-            for mode in (m for m in modes if m in task.spec.modes):
-                subject = impl.framework + ("" if impl.variant == "default" else f"/{impl.variant}") + f" {mode}"
-                if mode == "compiled" and (why := eager_only_reason(impl.path)):
-                    emit(Finding(task.id, subject, "not_applicable", f"eager-only: {why}"))
-                    continue
-                if not framework_installed(impl.framework):
-                    emit(Finding(task.id, subject, "skipped",
-                                 f"{FRAMEWORKS[impl.framework].label} is not installed "
-                                 f"(pip install 'usability-score[{FRAMEWORKS[impl.framework].extra}]')"))
-                    continue
-                jobs.append(Job(id=f"{task.id}|{subject}", task=task.id, framework=impl.framework,
-                                variant=impl.variant, mode=mode, task_dir=str(task.spec.path.resolve()),
-                                impl_path=str(impl.path.resolve()), size=size, check_determinism=False))
-    for record in run_jobs(jobs, limits=Limits(timeout_s=timeout_s)):
-        task_id, subject = record["job"].split("|", 1)
-        emit(Finding(task_id, subject, record["status"], record.get("reason", "")))
+    if not execute:
+        return findings
+    run_plan = RunPlan(modes=modes, device="cpu", size=size, limits=Limits(timeout_s=timeout_s), timing=False,
+                       check_determinism=False)
+    declared = {task.id: task.spec.modes for task in tasks if task.spec is not None}
+    planned = [p for p in plan(tasks, run_plan) if p.key[3] in declared[p.key[0]]]  # undeclared modes: silence
+    for ready in (p.record for p in planned if p.record is not None):
+        emit(Finding(ready.task, _subject(ready.framework, ready.variant, ready.mode), ready.status, ready.reason))
+    for raw in run_jobs([p.job for p in planned if p.job is not None], limits=run_plan.limits):
+        task, framework, variant, mode, _ = parse_job_id(raw["job"])
+        emit(Finding(task, _subject(framework, variant, mode), raw["status"], raw.get("reason", "")))
     return findings
+
+
+def _subject(framework: str, variant: str, mode: str) -> str:
+    return framework + ("" if variant == "default" else f"/{variant}") + f" {mode}"

@@ -123,3 +123,11 @@ def deploy_path(name: str) -> DeployPath:
         if path.name == name:
             return path
     raise KeyError(f"unknown deployment path {name!r}; expected one of {', '.join(p.name for p in DEPLOY_PATHS)}")
+
+
+def framework_installed(name: str) -> bool:
+    """True when the framework's module can be found (checked without importing it)."""
+    import importlib.util
+
+    return importlib.util.find_spec(FRAMEWORKS[name].probe_module) is not None
+
