@@ -152,6 +152,7 @@ def _execute(tasks, plan, *, out: Path, resume: bool, static=None):
     from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
     from analyzer.environment import describe_machine
+    from analyzer.execution.stats import describe_interference, interference
     from analyzer.model import StudyResults
     from analyzer.outdir import OutputDir, OutputDirError
     from analyzer.study import RUNS_FILE, combine_rounds, execute, load_runs, plan as make_plan
@@ -175,7 +176,8 @@ def _execute(tasks, plan, *, out: Path, resume: bool, static=None):
                    code=130)
     combined = combine_rounds(records)
     environment = {**describe_machine(threads=plan.threads, device=plan.device), "frameworks": versions,
-                   "modes": list(plan.modes), "size": plan.size, "rounds": plan.rounds}
+                   "modes": list(plan.modes), "size": plan.size, "rounds": plan.rounds,
+                   "interference": describe_interference(interference([r.timing for r in combined]))}
     study = StudyResults(static=static, runs=tuple(combined), environment=environment,
                          created=datetime.now(timezone.utc).isoformat(timespec="seconds"))
     (out / "study.json").write_text(json.dumps(study.to_dict(), indent=1), encoding="utf-8")

@@ -9,6 +9,9 @@ Schema versions (record every change of format here):
   2  deployment: DeployRecord (one per model task and deployment path: export, artifact, reload in a fresh
      process, check against the oracle, latency) and the study document's "deployments" list. Version 1 documents
      are refused: run the study again.
+  3  Timing gains min_s (the fastest sample) and probes (the machine probe's time before each sample, from which
+     reports tell how disturbed the machine was while a run was timed). Version 2 documents are still read (their
+     timings have no min_s and no probes).
 """
 
 from __future__ import annotations
@@ -19,7 +22,9 @@ import platform
 from dataclasses import dataclass, field
 from typing import Any, Mapping
 
-SCHEMA_VERSION = 2
+SCHEMA_VERSION = 3
+#: Versions from_dict accepts: a newer reader fills what an older document lacks with its defaults.
+READABLE_VERSIONS = (2, 3)
 
 
 @dataclass(frozen=True)
@@ -96,9 +101,7 @@ class StaticReport:
 
     @classmethod
     def from_dict(cls, data: Mapping[str, Any]) -> "StaticReport":
-        version = data.get("schema_version")
-        if version != SCHEMA_VERSION:
-            raise ValueError(f"schema_version {version!r} is not supported; expected {SCHEMA_VERSION}")
+        version = _readable_version(data)
         return cls(
             corpus=data["corpus"],
             files=tuple(file_metrics_from_dict(f) for f in data["files"]),
@@ -106,6 +109,14 @@ class StaticReport:
             environment=dict(data.get("environment", {})),
             schema_version=version,
         )
+
+
+def _readable_version(data: Mapping[str, Any]) -> int:
+    version = data.get("schema_version")
+    if version not in READABLE_VERSIONS:
+        expected = " or ".join(map(str, READABLE_VERSIONS))
+        raise ValueError(f"schema_version {version!r} is not supported; expected {expected}")
+    return int(version)
 
 
 def file_metrics_from_dict(data: Mapping[str, Any]) -> FileMetrics:
@@ -149,6 +160,8 @@ class Timing:
     samples: tuple[float, ...]  #: seconds per call of each timed sample (each the mean over `loops` calls)
     loops: int  #: calls per sample, calibrated so a sample lasts at least the minimum measuring time
     unstable: bool  #: IQR / median above 10%: read the median with care
+    min_s: float | None = None  #: the fastest sample, seconds per call: the least disturbed (None before schema 3)
+    probes: tuple[float, ...] = ()  #: seconds of the machine probe (a fixed Python loop) timed before each sample
 
 
 @dataclass(frozen=True)
@@ -180,12 +193,17 @@ class RunRecord:
         return (self.task, self.framework, self.variant, self.mode)
 
 
+def timing_from_dict(data: Mapping[str, Any]) -> Timing:
+    values = dict(data)
+    for key in ("samples", "probes"):
+        values[key] = tuple(values.get(key, ()))
+    return Timing(**values)
+
+
 def run_record_from_dict(data: Mapping[str, Any]) -> RunRecord:
     values = dict(data)
     if values.get("timing") is not None:
-        timing = dict(values["timing"])
-        timing["samples"] = tuple(timing.get("samples", ()))
-        values["timing"] = Timing(**timing)
+        values["timing"] = timing_from_dict(values["timing"])
     return RunRecord(**values)
 
 
@@ -225,9 +243,7 @@ class DeployRecord:
 def deploy_record_from_dict(data: Mapping[str, Any]) -> DeployRecord:
     values = dict(data)
     if values.get("latency") is not None:
-        timing = dict(values["latency"])
-        timing["samples"] = tuple(timing.get("samples", ()))
-        values["latency"] = Timing(**timing)
+        values["latency"] = timing_from_dict(values["latency"])
     return DeployRecord(**values)
 
 
@@ -254,9 +270,7 @@ class StudyResults:
 
     @classmethod
     def from_dict(cls, data: Mapping[str, Any]) -> "StudyResults":
-        version = data.get("schema_version")
-        if version != SCHEMA_VERSION:
-            raise ValueError(f"schema_version {version!r} is not supported; expected {SCHEMA_VERSION}")
+        version = _readable_version(data)
         static = data.get("static")
         return cls(
             static=StaticReport.from_dict(static) if static else None,

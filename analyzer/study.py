@@ -177,7 +177,8 @@ def _combine(group: list[RunRecord]) -> RunRecord:
         return worst
     timings = [r.timing for r in group if r.timing is not None]
     samples = [s for t in timings for s in t.samples]
-    timing: Timing | None = summarize(samples, timings[0].loops) if samples else None
+    probes = [p for t in timings for p in t.probes]
+    timing: Timing | None = summarize(samples, timings[0].loops, probes=probes) if samples else None
     first = min(group, key=lambda r: r.round)
     return dataclasses.replace(
         first, timing=timing, round=-1,

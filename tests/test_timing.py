@@ -7,15 +7,15 @@ import time
 import numpy as np
 import pytest
 
-from analyzer.execution.measure import PeakMemory, TimingPolicy, time_run
-from analyzer.execution.stats import bootstrap_median_interval, summarize
+from analyzer.execution.measure import PeakMemory, TimingPolicy, probe, time_run
+from analyzer.execution.stats import bootstrap_median_interval, describe_interference, interference, summarize
 from analyzer.model import RunRecord, Timing
 from analyzer.study import combine_rounds
 
 
 def test_summary_figures() -> None:
     timing = summarize([1.0, 2.0, 3.0, 4.0, 100.0], loops=8)
-    assert (timing.median_s, timing.iqr_s, timing.mean_s, timing.loops) == (3.0, 2.0, 22.0, 8)
+    assert (timing.median_s, timing.iqr_s, timing.mean_s, timing.loops, timing.min_s) == (3.0, 2.0, 22.0, 8, 1.0)
     assert timing.unstable  # IQR 2 is 67% of the median
     assert timing.ci_low_s <= 3.0 <= timing.ci_high_s
 
@@ -49,6 +49,32 @@ def test_time_run_calibrates_loops_and_syncs_each_sample() -> None:
     assert 4 <= len(timing.samples) <= 6
     # one sync per warm-up call, per calibration attempt and per sample: never one per call
     assert len(syncs) < len(calls) / 5
+    # one machine probe before each sample, each far shorter than the sample it precedes
+    assert len(timing.probes) == len(timing.samples)
+    assert 0 < min(timing.probes) and max(timing.probes) < 0.1 * timing.loops * timing.median_s
+
+
+def test_the_probe_does_fixed_work() -> None:
+    # 10x the iterations take several times as long: the probe's time is its work, not timer overhead
+    short, long = min(probe(200) for _ in range(20)), min(probe(2000) for _ in range(20))
+    assert 3 < long / short < 30
+
+
+def _probed(*probes: float) -> Timing:
+    return summarize([1.0] * len(probes), loops=1, probes=probes)
+
+
+def test_interference_is_each_timings_median_probe_over_the_fastest_probe() -> None:
+    quiet, busy = _probed(1.0, 1.1, 1.0), _probed(1.5, 2.0, 2.5)
+    assert interference([quiet, None, busy, summarize([1.0], loops=1)]) == [1.0, None, 2.0, None]
+    assert interference([None]) == [None]
+
+
+def test_the_study_line_counts_disturbed_timings() -> None:
+    assert describe_interference([1.0, 1.1, 1.3, 2.0, None]) == (
+        "machine probe at a median 1.20x its fastest time during a timing (90th percentile 1.79x, worst 2.00x); "
+        "2 of 4 timings disturbed (> 1.2x)")
+    assert describe_interference([None]) == "not measured"
 
 
 def test_peak_memory_sees_an_allocation() -> None:
@@ -60,7 +86,7 @@ def test_peak_memory_sees_an_allocation() -> None:
 
 
 def _record(round_: int, samples: tuple[float, ...], status: str = "passed") -> RunRecord:
-    timing = summarize(samples, loops=1) if samples else None
+    timing = summarize(samples, loops=1, probes=[s / 10 for s in samples]) if samples else None
     return RunRecord(task="t", framework="jax", variant="default", mode="eager", device="cpu", size="small",
                      status=status, timing=timing, round=round_, compile_s=0.5 + round_, peak_host_mb=10.0 * round_)
 
@@ -69,6 +95,7 @@ def test_rounds_pool_their_samples() -> None:
     (combined,) = combine_rounds([_record(0, (1.0, 1.0, 1.0)), _record(1, (3.0, 3.0, 3.0))])
     assert isinstance(combined.timing, Timing)
     assert combined.timing.samples == (1.0, 1.0, 1.0, 3.0, 3.0, 3.0) and combined.timing.median_s == 2.0
+    assert combined.timing.probes == (0.1, 0.1, 0.1, 0.3, 0.3, 0.3) and combined.timing.min_s == 1.0
     assert combined.round == -1 and combined.peak_host_mb == 10.0 and combined.compile_s == 1.5
 
 

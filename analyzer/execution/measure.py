@@ -4,6 +4,11 @@ Timing follows timeit/pyperf/torch.utils.benchmark: warm-up calls first (exclude
 that one sample lasts at least `min_sample_s` (timer overhead and scheduler noise become negligible), then samples
 until the spread is small or the time budget is spent. The device is synchronised at the end of each sample:
 JAX and CUDA dispatch asynchronously, and a clock read before the work is done measures nothing.
+
+Before each sample the machine probe runs: a fixed pure-Python loop whose work never changes, so when it runs
+slower than its fastest, something else was competing for the machine (on a shared virtual machine, neighbours
+contending for caches and memory slow Python-heavy code by up to 2x while a register-only loop keeps its speed).
+Its times travel with the samples, and reports say from them how disturbed the machine was during each timing.
 """
 
 from __future__ import annotations
@@ -36,14 +41,29 @@ def time_run(run: Callable[[Any], Any], state: Any, sync: Callable[[Any], None],
         sync(run(state))
     loops = _calibrate(run, state, sync, policy)
     samples: list[float] = []
+    probes: list[float] = []
     spent = 0.0
     while len(samples) < policy.max_samples:
+        probes.append(probe())
         seconds = _sample(run, state, sync, loops)
         samples.append(seconds / loops)
         spent += seconds
         if len(samples) >= policy.min_samples and (spent >= policy.budget_s or _stable(samples)):
             break
-    return summarize(samples, loops)
+    return summarize(samples, loops, probes=probes)
+
+
+#: Iterations of the machine probe: about 0.1 ms, under 1% of a 20 ms sample.
+PROBE_ITERATIONS = 2000
+
+
+def probe(iterations: int = PROBE_ITERATIONS) -> float:
+    """Seconds of a fixed pure-Python loop: the same work on every call, in every worker and every study."""
+    start = time.perf_counter()
+    total = 0
+    for i in range(iterations):
+        total += i * i
+    return time.perf_counter() - start
 
 
 def _sample(run: Callable[[Any], Any], state: Any, sync: Callable[[Any], None], loops: int) -> float:

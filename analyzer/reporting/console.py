@@ -11,6 +11,7 @@ from rich.markup import escape
 from rich.table import Table
 
 from analyzer.catalog import Catalog
+from analyzer.execution.stats import DISTURBED_RATIO, interference
 from analyzer.frameworks import FRAMEWORKS
 from analyzer.model import FileMetrics, RunRecord, StaticReport
 from analyzer.validation import Finding
@@ -118,12 +119,15 @@ def run_table(records: Sequence[RunRecord]) -> Table:
     """Task by framework: per mode the steady-state median (95% interval), first-call latency and memory.
 
     The fastest passing median per task and mode is in bold green; `~` marks an unstable timing (IQR above 10%
-    of the median) and `≠` a nondeterministic result (a second fresh run differed).
+    of the median), `!` one taken on a disturbed machine (its machine probe ran more than DISTURBED_RATIO times
+    slower than the fastest probe among these records) and `≠` a nondeterministic result (a second fresh run
+    differed).
     """
     modes = [m for m in ("eager", "compiled") if any(r.mode == m for r in records)]
     table = Table(title="Runs", title_justify="left", box=box.SIMPLE_HEAD,
                   caption="median ms per run() call [95% CI]; first: setup + first call (compilation included); "
-                          "~ unstable (IQR > 10% of median); ≠ nondeterministic", caption_justify="left")
+                          f"~ unstable (IQR > 10% of median); ! disturbed machine (probe > {DISTURBED_RATIO:g}x "
+                          "its fastest); ≠ nondeterministic", caption_justify="left")
     table.add_column("task", no_wrap=True)
     table.add_column("framework", no_wrap=True)
     for mode in modes:
@@ -133,6 +137,8 @@ def run_table(records: Sequence[RunRecord]) -> Table:
     by_key = {(r.task, r.framework, r.variant, r.mode): r for r in records}
     rows = sorted({(r.task, r.framework, r.variant) for r in records},
                   key=lambda k: (k[0], _framework_order(k[1]), k[2]))
+    disturbed = {id(r) for r, ratio in zip(records, interference([r.timing for r in records]))
+                 if ratio is not None and ratio > DISTURBED_RATIO}
     fastest = {}
     for (task, _, _), mode in ((row, mode) for row in rows for mode in modes):
         times = [r.timing.median_s for r in records if r.task == task and r.mode == mode and r.timing]
@@ -142,7 +148,7 @@ def run_table(records: Sequence[RunRecord]) -> Table:
         cells = []
         for mode in modes:
             record = by_key.get((task, framework, variant, mode))
-            cells.extend(_run_cells(record, fastest[(task, mode)]))
+            cells.extend(_run_cells(record, fastest[(task, mode)], disturbed=id(record) in disturbed))
         memory = [r.peak_host_mb for m in modes if (r := by_key.get((task, framework, variant, m))) and r.peak_host_mb]
         label = framework if variant == "default" else f"{framework} ({variant})"
         table.add_row(escape(task) if task != previous else "", escape(label), *cells,
@@ -151,7 +157,7 @@ def run_table(records: Sequence[RunRecord]) -> Table:
     return table
 
 
-def _run_cells(record: RunRecord | None, fastest: float | None) -> list[str]:
+def _run_cells(record: RunRecord | None, fastest: float | None, *, disturbed: bool) -> list[str]:
     if record is None:
         return ["", ""]
     if record.status != "passed" or record.timing is None:
@@ -161,7 +167,7 @@ def _run_cells(record: RunRecord | None, fastest: float | None) -> list[str]:
     text = f"{timing.median_s * 1e3:.3g} [{timing.ci_low_s * 1e3:.3g}–{timing.ci_high_s * 1e3:.3g}]"
     if fastest is not None and timing.median_s == fastest:
         text = f"[bold green]{text}[/]"
-    flags = ("~" if timing.unstable else "") + ("≠" if record.nondeterministic else "")
+    flags = ("~" if timing.unstable else "") + ("!" if disturbed else "") + ("≠" if record.nondeterministic else "")
     first = f"{record.first_result_s:.2f}" if record.first_result_s is not None else ""
     return [text + (f" {flags}" if flags else ""), first]
 
