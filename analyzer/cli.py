@@ -481,6 +481,8 @@ def root(
     mode: List[str] = typer.Option(["eager"], "--mode", "-m", help="Modes of the study (with no command)."),
     device: str = typer.Option("auto", "--device", help="auto, cpu or cuda (with no command)."),
     resume: bool = typer.Option(False, "--resume", help="Continue an interrupted study in --out."),
+    rounds: int = typer.Option(1, "--rounds", help="Repeat the whole interleaved pass this many times and pool "
+                               "the samples (steadier figures on a busy machine, each round as long as the first)."),
     weights: Optional[Path] = typer.Option(None, "--weights", help="A weights TOML (default: the shipped one)."),
     deploy: bool = typer.Option(False, "--deploy", help="Also measure every model task's deployment paths (adds "
                                 "a few minutes; see `usability-score deploy`)."),
@@ -497,9 +499,10 @@ def root(
     from analyzer.static.cache import StaticCache
 
     catalog = _catalog(None)
-    _load_weights(weights)  # a bad weights file is reported before the run spends its time
+    _load_weights(weights)  # a bad weights file and bad flags are reported before the run spends its time
+    plan = _run_plan(mode=mode, framework=None, device=device, size="small", rounds=rounds, threads=1,
+                     timeout=300.0)
     static = analyze_corpus(discover(IMPLS_DIR), cache=StaticCache())
-    plan = _run_plan(mode=mode, framework=None, device=device, size="small", rounds=1, threads=1, timeout=300.0)
     study = _execute(list(catalog.tasks), plan, out=out, resume=resume, static=static)
     if deploy:
         deploy_plan = _deploy_plan(framework=None, path=None, size="small", threads=1, timeout=300.0,

@@ -4,7 +4,7 @@ For the catalog's PyTorch matmul and its MLP training step (sgd_training: one ru
 harness's own loop (analyzer.execution.measure.time_run) and torch.utils.benchmark.Timer.blocked_autorange time the
 same run(state) callable in the same process, alternately, several times; the medians of each are compared.
 
-    python benchmarks/harness_vs_torch_timer.py [--repeats 5] [--threads N]
+    python benchmarks/harness_vs_torch_timer.py [--repeats 11] [--threads N]
 """
 
 from __future__ import annotations
@@ -49,7 +49,7 @@ def measure(task: str, threads: int, repeats: int) -> tuple[list[float], list[fl
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--repeats", type=int, default=5)
+    parser.add_argument("--repeats", type=int, default=11, help="alternations; more cancel more of a noisy machine's drift")
     parser.add_argument("--threads", type=int, default=0, help="default: every available core")
     args = parser.parse_args()
     from analyzer.environment import available_cores

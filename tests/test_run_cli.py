@@ -88,3 +88,13 @@ def test_unwritable_output_folder_is_reported_before_running(tmp_path: Path) -> 
 def test_bad_run_flags(args: list[str], message: str, tmp_path: Path) -> None:
     result = CliRunner().invoke(app, ["run", "--root", str(SLOW), "--out", str(tmp_path), *args])
     assert result.exit_code == 2 and message in " ".join(result.output.split())
+
+
+@pytest.mark.parametrize(("args", "message"), [
+    (["--rounds", "0"], "--rounds 0: expected a whole number of at least 1"),
+    (["--mode", "turbo"], "--mode 'turbo': expected one of eager, compiled"),
+])
+def test_bad_study_flags_are_refused_before_anything_runs(args: list[str], message: str, tmp_path: Path) -> None:
+    result = CliRunner().invoke(app, ["--out", str(tmp_path / "study"), *args])
+    assert result.exit_code == 2 and message in " ".join(result.output.split())
+    assert not (tmp_path / "study").exists()
