@@ -49,7 +49,8 @@ def measure(task: str, threads: int, repeats: int) -> tuple[list[float], list[fl
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--repeats", type=int, default=11, help="alternations; more cancel more of a noisy machine's drift")
+    parser.add_argument("--repeats", type=int, default=11,
+                        help="alternations; more cancel more of a noisy machine's drift")
     parser.add_argument("--threads", type=int, default=0, help="default: every available core")
     args = parser.parse_args()
     from analyzer.environment import available_cores

@@ -11,7 +11,7 @@ for what this machine allows at all).
 "Cold" means fresh compiler caches (TORCHINDUCTOR_CACHE_DIR) and a fresh static-analysis cache; "warm" runs again
 with the caches the cold run filled. The operating system's file cache is left alone.
 
-    python benchmarks/study_runs.py [--all-modes] [--keep DIR]
+    python benchmarks/study_runs.py [--all-modes] [--rounds N] [--keep DIR]
 """
 
 from __future__ import annotations
@@ -48,8 +48,9 @@ def agreement(first: list[RunRecord], second: list[RunRecord], figure: str) -> s
     new = {r.key: getattr(r.timing, figure) for r in second}
     diffs = {key: abs(new[key] - old[key]) / old[key] * 100 for key in old.keys() & new.keys()}
     within = sum(d <= 5 for d in diffs.values())
-    return (f"{within}/{len(diffs)} task {figure} within 5%; median difference {statistics.median(diffs.values()):.1f}%, "
-            f"{sum(d <= 10 for d in diffs.values())} within 10%, worst {max(diffs.values()):.1f}% "
+    return (f"{within}/{len(diffs)} task {figure} within 5%; median difference "
+            f"{statistics.median(diffs.values()):.1f}%, {sum(d <= 10 for d in diffs.values())} within 10%, "
+            f"worst {max(diffs.values()):.1f}% "
             f"({' '.join(max(diffs, key=diffs.get))})")
 
 
@@ -57,14 +58,16 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--all-modes", action="store_true", help="also time every mode on every task, cold")
     parser.add_argument("--keep", type=Path, help="keep the result folders here")
+    parser.add_argument("--rounds", type=int, default=1, help="rounds of each default study (its --rounds)")
     args = parser.parse_args()
     base = args.keep or Path(tempfile.mkdtemp(prefix="usability-score-bench-"))
     caches = Path(tempfile.mkdtemp(prefix="usability-score-caches-"))
     env = {**os.environ, "TORCHINDUCTOR_CACHE_DIR": str(caches / "inductor"),
            "USABILITY_SCORE_CACHE_DIR": str(caches / "static")}
     exe = [sys.executable, "-m", "analyzer"]
-    cold = timed([*exe, "--out", str(base / "cold")], env)
-    warm = timed([*exe, "--out", str(base / "warm")], env)
+    rounds = ["--rounds", str(args.rounds)]
+    cold = timed([*exe, "--out", str(base / "cold"), *rounds], env)
+    warm = timed([*exe, "--out", str(base / "warm"), *rounds], env)
     print(f"default study, cold caches: {cold:6.1f} s  goal <= 300 s  {'OK' if cold <= 300 else 'MISSED'}")
     print(f"default study, warm caches: {warm:6.1f} s  goal <= 120 s  {'OK' if warm <= 120 else 'MISSED'}")
     first, second = timed_runs(base / "cold"), timed_runs(base / "warm")

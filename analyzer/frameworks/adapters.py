@@ -225,8 +225,9 @@ def _set_user_jit(*, compiled: bool) -> None:
 
     JAX's global switch, jax_disable_jit, is a debugging tool that also un-jits JAX's library code and runs every
     primitive from Python: on seven catalog tasks (2-core CPU) its first calls took 1.6x as long in all, and six of
-    the seven ran 1.4-3x slower in the steady state, than op-by-op JAX without jit. torch._dynamo.config.disable and tf.config.run_functions_eagerly turn off only the
-    compilation that user code (or Keras' fit, on the user's behalf) asked for; this makes JAX's eager mode the same.
+    the seven ran 1.4-3x slower in the steady state, than op-by-op JAX without jit. torch._dynamo.config.disable
+    and tf.config.run_functions_eagerly turn off only the compilation that user code (or Keras' fit, on the user's
+    behalf) asked for; this makes JAX's eager mode the same.
     Implementation files are imported per job, after this is set, so their decorators see the mode's jit."""
     import jax
 
