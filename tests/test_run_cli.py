@@ -32,7 +32,10 @@ def keys(folder: Path) -> set[tuple[str, str, str]]:
 def test_interrupted_run_resumes_to_the_same_results(tmp_path: Path) -> None:
     whole, cut = tmp_path / "whole", tmp_path / "cut"
     assert subprocess.run([*RUN, "--out", str(whole)], cwd=ROOT, capture_output=True).returncode == 0
-    proc = subprocess.Popen([*RUN, "--out", str(cut)], cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    # A shell without job control starts background commands with SIGINT ignored, and the run would inherit that
+    # (CI launched in the background, say): give it the default disposition, as a terminal's foreground job has.
+    proc = subprocess.Popen([*RUN, "--out", str(cut)], cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                            preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL))
     deadline = time.monotonic() + 120
     while time.monotonic() < deadline and len(load_runs(cut / RUNS_FILE)) < 2:
         time.sleep(0.05)
