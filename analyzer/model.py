@@ -9,9 +9,8 @@ Schema versions (record every change of format here):
   2  deployment: DeployRecord (one per model task and deployment path: export, artifact, reload in a fresh
      process, check against the oracle, latency) and the study document's "deployments" list. Version 1 documents
      are refused: run the study again.
-  3  Timing gains min_s (the fastest sample) and probes (the machine probe's time before each sample, from which
-     reports tell how disturbed the machine was while a run was timed). Version 2 documents are still read (their
-     timings have no min_s and no probes).
+  3  Timing gains probes (the machine probe's time before each sample, from which reports tell how disturbed the
+     machine was while a run was timed). Version 2 documents are still read (their timings have no probes).
 """
 
 from __future__ import annotations
@@ -160,8 +159,12 @@ class Timing:
     samples: tuple[float, ...]  #: seconds per call of each timed sample (each the mean over `loops` calls)
     loops: int  #: calls per sample, calibrated so a sample lasts at least the minimum measuring time
     unstable: bool  #: IQR / median above 10%: read the median with care
-    min_s: float | None = None  #: the fastest sample, seconds per call: the least disturbed (None before schema 3)
     probes: tuple[float, ...] = ()  #: seconds of the machine probe (a fixed Python loop) timed before each sample
+
+    @property
+    def min_s(self) -> float | None:
+        """The fastest sample, seconds per call: the least disturbed one."""
+        return min(self.samples) if self.samples else None
 
 
 @dataclass(frozen=True)

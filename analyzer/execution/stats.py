@@ -14,8 +14,8 @@ BOOTSTRAP_RESAMPLES = 2000
 
 
 def summarize(samples: Sequence[float], loops: int, *, seed: int = 0, probes: Sequence[float] = ()) -> Timing:
-    """Timing of per-call samples: median, IQR, a seeded 95% percentile-bootstrap interval of the median, the
-    fastest sample; `probes` (the machine probe's seconds before each sample) are kept as they are."""
+    """Timing of per-call samples: median, IQR, a seeded 95% percentile-bootstrap interval of the median;
+    `probes` (the machine probe's seconds before each sample) are kept as they are."""
     values = np.asarray(samples, dtype=np.float64)
     if values.size == 0:
         raise ValueError("no samples to summarise")
@@ -26,7 +26,7 @@ def summarize(samples: Sequence[float], loops: int, *, seed: int = 0, probes: Se
         median_s=median, iqr_s=float(q3 - q1), ci_low_s=low, ci_high_s=high, mean_s=float(values.mean()),
         stdev_s=float(values.std(ddof=1)) if values.size > 1 else 0.0, samples=tuple(float(v) for v in values),
         loops=loops, unstable=bool(median > 0 and (q3 - q1) / median > UNSTABLE_IQR_RATIO),
-        min_s=float(values.min()), probes=tuple(float(p) for p in probes),
+        probes=tuple(float(p) for p in probes),
     )
 
 

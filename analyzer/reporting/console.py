@@ -137,7 +137,7 @@ def run_table(records: Sequence[RunRecord]) -> Table:
     by_key = {(r.task, r.framework, r.variant, r.mode): r for r in records}
     rows = sorted({(r.task, r.framework, r.variant) for r in records},
                   key=lambda k: (k[0], _framework_order(k[1]), k[2]))
-    disturbed = {id(r) for r, ratio in zip(records, interference([r.timing for r in records]))
+    disturbed = {r.key for r, ratio in zip(records, interference([r.timing for r in records]))
                  if ratio is not None and ratio > DISTURBED_RATIO}
     fastest = {}
     for (task, _, _), mode in ((row, mode) for row in rows for mode in modes):
@@ -148,7 +148,8 @@ def run_table(records: Sequence[RunRecord]) -> Table:
         cells = []
         for mode in modes:
             record = by_key.get((task, framework, variant, mode))
-            cells.extend(_run_cells(record, fastest[(task, mode)], disturbed=id(record) in disturbed))
+            cells.extend(_run_cells(record, fastest[(task, mode)],
+                                    disturbed=(task, framework, variant, mode) in disturbed))
         memory = [r.peak_host_mb for m in modes if (r := by_key.get((task, framework, variant, m))) and r.peak_host_mb]
         label = framework if variant == "default" else f"{framework} ({variant})"
         table.add_row(escape(task) if task != previous else "", escape(label), *cells,
