@@ -10,16 +10,17 @@ import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from analyzer.contract import ORACLE_REQUIRED, REQUIRED
 from analyzer.corpus import PROJECT_ROOT, CorpusProblem, Implementation, discover
 from analyzer.frameworks import FRAMEWORKS
 from analyzer.spec import ORACLE_FILE, SpecError, TaskSpec, load_spec
 
 TASKS_DIR = PROJECT_ROOT / "tasks"
 IMPLS_DIR = PROJECT_ROOT / "reference_impls"
-IMPL_FUNCTIONS = ("setup", "run", "result")
+IMPL_FUNCTIONS = REQUIRED
 #: A comment that takes a file out of the compiled mode, with the reason: `# usability-score: eager-only: <why>`.
 EAGER_ONLY = re.compile(r"^# usability-score: eager-only:?\s*(.*)$", re.MULTILINE)
-ORACLE_FUNCTIONS = ("make_inputs", "reference")
+ORACLE_FUNCTIONS = ORACLE_REQUIRED
 
 
 @dataclass(frozen=True)

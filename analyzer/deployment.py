@@ -25,6 +25,7 @@ from pathlib import Path
 from typing import Any, Callable, Iterable
 
 from analyzer.catalog import CatalogTask
+from analyzer.contract import EXPORT_FUNCTION, OPTIONAL, REQUIRED
 from analyzer.corpus import DEFAULT_VARIANT, Implementation
 from analyzer.execution.runner import Job, Limits, WorkerPool
 from analyzer.frameworks import FRAMEWORKS, DeployPath, deploy_paths
@@ -32,8 +33,6 @@ from analyzer.model import DeployRecord, deploy_record_from_dict
 
 DEPLOYMENTS_FILE = "deployments.jsonl"
 ARTIFACTS_DIR = "artifacts"
-#: The function of an implementation that writes its deployment artifacts.
-EXPORT_FUNCTION = "export"
 
 
 @dataclass(frozen=True)
@@ -117,13 +116,13 @@ def export_sloc(path: Path) -> int | None:
     top-level helpers (a wrapper module, say) that only it uses; None when it has no export function."""
     import ast
 
-    from analyzer.catalog import IMPL_FUNCTIONS
     from analyzer.static import SourceError, decode_source
     from analyzer.static.size import exclusive_sloc
 
     try:
         source = decode_source(path.read_bytes())
-        return exclusive_sloc(source, ast.parse(source), EXPORT_FUNCTION, IMPL_FUNCTIONS)
+        return exclusive_sloc(source, ast.parse(source), EXPORT_FUNCTION,
+                              tuple(f for f in (*REQUIRED, *OPTIONAL) if f != EXPORT_FUNCTION))
     except (SourceError, SyntaxError, OSError):
         return None
 

@@ -16,10 +16,11 @@ from pathlib import Path
 from typing import Any, Sequence
 
 from analyzer.execution.checks import compare
-from analyzer.execution.harness import CONTRACT, Case, ContractError, import_file, make_case
+from analyzer.execution.harness import CONTRACT, Case, ContractError, framework_inputs, import_file, make_case, prepare
 from analyzer.execution.measure import TimingPolicy, time_run
 from analyzer.execution.worker import Worker, describe, timing_dict
 from analyzer.frameworks import deploy_path
+from analyzer.frameworks.adapters import ADAPTERS
 from analyzer.frameworks.loaders import LOADERS, InputMismatch, flatten_outputs
 from analyzer.spec import load_spec
 
@@ -38,7 +39,7 @@ def export_job(worker: Worker, job: dict[str, Any]) -> dict[str, Any]:
         module = import_file(Path(job["impl_path"]), EXPORT_CONTRACT)
         inputs, outputs = export_contract(module, case)
         record.update(export_inputs=list(inputs), export_outputs=list(outputs))
-        state = module.setup({key: value.copy() for key, value in case.inputs.items()}, job["device"])
+        state = prepare(module, framework_inputs(case, spec.layouts, worker.adapter.layouts), job["device"])
         directory = Path(job["artifact"])
         shutil.rmtree(directory, ignore_errors=True)
         directory.mkdir(parents=True)
@@ -97,7 +98,9 @@ def reload_job(job: dict[str, Any]) -> dict[str, Any]:
         spec = load_spec(Path(job["task_dir"]))
         case = make_case(spec, job["size"])
         names, wanted = tuple(job["export_inputs"]), tuple(job["export_outputs"])
-        arrays = [case.inputs[name] for name in names]
+        # The artifact takes its framework's own layout, as the model it was exported from did.
+        inputs = framework_inputs(case, spec.layouts, ADAPTERS[deploy_path(job["deploy_path"]).framework].layouts)
+        arrays = [inputs[name] for name in names]
         started = time.perf_counter()
         record["runtime"] = loader.prepare(job["threads"])
         record["import_s"] = time.perf_counter() - started

@@ -12,16 +12,16 @@ import sys
 from dataclasses import dataclass
 from pathlib import Path
 from types import ModuleType
-from typing import Any, Callable
+from typing import Any, Callable, Mapping
 
 import numpy as np
 
+from analyzer.contract import ORACLE_REQUIRED, REQUIRED
 from analyzer.spec import TaskSpec
 
-#: The functions every implementation file defines.
-CONTRACT = ("setup", "run", "result")
-#: The functions every oracle file defines.
-ORACLE_CONTRACT = ("make_inputs", "reference")
+#: The functions every implementation file defines (analyzer.contract says what each does).
+CONTRACT = REQUIRED
+ORACLE_CONTRACT = ORACLE_REQUIRED
 
 _counter = itertools.count()
 
@@ -75,14 +75,40 @@ def _study_dtype(spec: TaskSpec, key: str, value: Any) -> np.ndarray:
     raise ContractError(f"{spec.oracle_path}: make_inputs() gave '{key}' of dtype {array.dtype}; expected numbers")
 
 
-def run_once(module: ModuleType, case: Case, device: str,
-             sync: Callable[[Any], None]) -> tuple[dict[str, np.ndarray], Any]:
-    """setup -> run -> result on a fresh state: the outputs checked against the oracle, and the state after
-    that first call (ready to be timed: its first call, compilation included, is behind it)."""
-    state = module.setup({key: value.copy() for key, value in case.inputs.items()}, device)
+def framework_inputs(case: Case, layouts: Mapping[str, str], native: Mapping[str, str]) -> dict[str, np.ndarray]:
+    """Fresh copies of the case's inputs, each in the framework's own layout: an input the task gives as "NHWC"
+    reaches a framework whose images are "NCHW" (PyTorch) already transposed, as its own data pipeline would
+    deliver it. The oracle keeps the task's layout; only the inputs are converted."""
+    inputs = {}
+    for key, value in case.inputs.items():
+        given = layouts.get(key)
+        wanted = native.get(given, given) if given else None
+        if wanted and wanted != given:
+            value = np.ascontiguousarray(np.transpose(value, [given.index(axis) for axis in wanted]))
+        inputs[key] = value.copy()
+    return inputs
+
+
+def prepare(module: ModuleType, inputs: dict[str, np.ndarray], device: str) -> Any:
+    """The state a run starts from: the user's setup(), then, when the file has one, load_weights() copying the
+    task's given initial weights in (the harness's plumbing, kept out of the user's code)."""
+    state = module.setup(inputs, device)
+    load = getattr(module, "load_weights", None)
+    if callable(load):
+        loaded = load(state, inputs)
+        state = state if loaded is None else loaded
+    return state
+
+
+def run_once(module: ModuleType, inputs: dict[str, np.ndarray], device: str, sync: Callable[[Any], None],
+             to_numpy: Callable[[Any], np.ndarray]) -> tuple[dict[str, np.ndarray], Any]:
+    """prepare -> run -> result on a fresh state (from copies of `inputs`): the outputs checked against the oracle,
+    converted by the framework's `to_numpy`, and the state after that first call (ready to be timed: its first
+    call, compilation included, is behind it)."""
+    state = prepare(module, {key: value.copy() for key, value in inputs.items()}, device)
     output = module.run(state)
     sync(output)
     got = module.result(state, output)
     if not isinstance(got, dict):
         raise ContractError(f"result() returned {type(got).__name__}, expected a dict of arrays")
-    return {key: np.asarray(value) for key, value in got.items()}, state
+    return {key: to_numpy(value) for key, value in got.items()}, state

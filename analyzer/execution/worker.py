@@ -18,7 +18,7 @@ from pathlib import Path
 from typing import Any, TextIO
 
 from analyzer.execution.checks import compare
-from analyzer.execution.harness import CONTRACT, ContractError, import_file, make_case, run_once
+from analyzer.execution.harness import CONTRACT, ContractError, framework_inputs, import_file, make_case, run_once
 from analyzer.execution.measure import PeakMemory, TimingPolicy, time_run
 from analyzer.frameworks.adapters import ADAPTERS, DeviceUnavailable
 from analyzer.spec import load_spec
@@ -64,11 +64,12 @@ class Worker:
         spec = load_spec(Path(job["task_dir"]))
         case = make_case(spec, job["size"])
         module = import_file(Path(job["impl_path"]), CONTRACT)
-        sync = self.adapter.sync
+        inputs = framework_inputs(case, spec.layouts, self.adapter.layouts)
+        sync, to_numpy = self.adapter.sync, self.adapter.to_numpy
         self.adapter.reset_peak_memory()
         with PeakMemory() as memory:
             started = time.perf_counter()
-            first, state = run_once(module, case, job["device"], sync)
+            first, state = run_once(module, inputs, job["device"], sync, to_numpy)
             record["first_result_s"] = time.perf_counter() - started
             verdict = compare(first, case.expected, spec.tolerance_for("float32"))
             record.update(max_abs_err=verdict.max_abs_err, max_rel_err=verdict.max_rel_err)
@@ -77,7 +78,7 @@ class Worker:
                 return
             if job.get("check_determinism", True):
                 # A second fresh state must give the same outputs; its state is then the one timed.
-                second, state = run_once(module, case, job["device"], sync)
+                second, state = run_once(module, inputs, job["device"], sync, to_numpy)
                 record["nondeterministic"] = any(not _same(first[k], second.get(k)) for k in first)
             if job.get("timing"):
                 timing = time_run(module.run, state, sync, TimingPolicy(**job.get("policy", {})))

@@ -38,6 +38,12 @@ class Adapter(Protocol):
     def peak_memory_mb(self) -> float | None:
         """Peak accelerator memory since the last reset, from the framework's allocator; None on a CPU."""
 
+    def to_numpy(self, value: Any) -> Any:
+        """A value result() returned (a framework tensor, variable, or anything array-like) as a NumPy array."""
+
+    #: Task layout -> this framework's own layout for inputs that declare one (task.toml `layouts`).
+    layouts: dict[str, str]
+
 
 def _set_thread_env(threads: int) -> None:
     # Set before the framework is imported: OpenMP, MKL and XLA's Eigen pool read these at start-up.
@@ -61,6 +67,15 @@ class DeviceUnavailable(RuntimeError):
 class TorchAdapter:
     resolve_device = _resolve_device
     name = "torch"
+    #: PyTorch's convolutions and its data pipelines (torchvision) take images channels-first.
+    layouts = {"NHWC": "NCHW"}
+
+    def to_numpy(self, value: Any) -> Any:
+        import numpy as np
+        import torch
+
+        # detach (autograd), cpu (device), numpy: the conversion every PyTorch user writes, done here once.
+        return value.detach().cpu().numpy() if isinstance(value, torch.Tensor) else np.asarray(value)
 
     def configure(self, *, mode: str, device: str, threads: int) -> None:
         _set_thread_env(threads)
@@ -110,6 +125,12 @@ class TorchAdapter:
 class TensorFlowAdapter:
     resolve_device = _resolve_device
     name = "tensorflow"
+    layouts: dict[str, str] = {}  # Keras is channels-last by default
+
+    def to_numpy(self, value: Any) -> Any:
+        import numpy as np
+
+        return value.numpy() if hasattr(value, "numpy") else np.asarray(value)  # tensors and variables alike
 
     def configure(self, *, mode: str, device: str, threads: int) -> None:
         _set_thread_env(threads)
@@ -163,6 +184,13 @@ class TensorFlowAdapter:
 class JaxAdapter:
     resolve_device = _resolve_device
     name = "jax"
+    layouts: dict[str, str] = {}  # Flax's convolutions are channels-last
+
+    def to_numpy(self, value: Any) -> Any:
+        import jax
+        import numpy as np
+
+        return np.asarray(jax.device_get(value))
 
     def configure(self, *, mode: str, device: str, threads: int) -> None:
         _set_thread_env(threads)
