@@ -12,6 +12,7 @@ from rich.console import Console
 
 from analyzer import __version__
 from analyzer.corpus import PROJECT_ROOT
+from analyzer.spec import STUDY_MODES, STUDY_SIZES
 
 app = typer.Typer(
     name="usability-score",
@@ -102,7 +103,8 @@ def run_cmd(
     framework: Optional[List[str]] = typer.Option(None, "--framework", "-f", help="Only these frameworks."),
     mode: List[str] = typer.Option(["eager"], "--mode", "-m", help="eager, compiled (repeatable)."),
     device: str = typer.Option("auto", "--device", help="auto (a GPU wherever a framework sees one), cpu, cuda."),
-    size: str = typer.Option("small", "--size", help="small (CPU-sized) or full (GPU-sized)."),
+    size: List[str] = typer.Option(["small"], "--size", help="small (overhead-bound), medium (compute-bound on one "
+                                   "CPU core) or full (GPU-sized); repeatable."),
     rounds: int = typer.Option(1, "--rounds", help="Repeat the whole interleaved pass this many times."),
     threads: int = typer.Option(1, "--threads", help="Threads per framework, the same for all (0: every available "
                                 "core). One keeps timings reproducible on a shared or small machine."),
@@ -134,15 +136,16 @@ def _run_plan(*, mode, framework, device, size, rounds, threads, timeout):
     for m in mode:
         _check_choice("--mode", m, MODES)
     _check_choice("--device", device, ("auto", "cpu", "cuda"))
-    _check_choice("--size", size, SIZES)
+    for s in size:
+        _check_choice("--size", s, SIZES)
     if rounds < 1:
         raise fail(f"--rounds {rounds}: expected a whole number of at least 1")
     if threads < 0:
         raise fail(f"--threads {threads}: expected a whole number of at least 1 (0: every available core)")
     if timeout <= 0:
         raise fail(f"--timeout {timeout:g}: expected a positive number of seconds")
-    return RunPlan(modes=tuple(dict.fromkeys(mode)), frameworks=_frameworks(framework), device=device, size=size,
-                   threads=threads or available_cores(), rounds=rounds, limits=Limits(timeout_s=timeout))
+    return RunPlan(modes=tuple(dict.fromkeys(mode)), frameworks=_frameworks(framework), device=device,
+                   sizes=tuple(dict.fromkeys(size)), threads=threads or available_cores(), rounds=rounds, limits=Limits(timeout_s=timeout))
 
 
 def _execute(tasks, plan, *, out: Path, resume: bool, static=None):
@@ -165,7 +168,7 @@ def _execute(tasks, plan, *, out: Path, resume: bool, static=None):
             bar = progress.add_task("running", total=len(planned))
             records = execute(
                 planned, plan, out_dir=out, resume=resume, versions=versions,
-                on_start=lambda p: progress.update(bar, description=f"{p.key[0]} {p.key[1]} {p.key[3]}"),
+                on_start=lambda p: progress.update(bar, description=f"{p.key[0]} {p.key[1]} {p.key[3]} {p.key[4]}"),
                 on_record=lambda r: progress.advance(bar),
             )
     except OutputDirError as exc:
@@ -176,7 +179,7 @@ def _execute(tasks, plan, *, out: Path, resume: bool, static=None):
                    code=130)
     combined = combine_rounds(records)
     environment = {**describe_machine(threads=plan.threads, device=plan.device), "frameworks": versions,
-                   "modes": list(plan.modes), "size": plan.size, "rounds": plan.rounds,
+                   "modes": list(plan.modes), "sizes": list(plan.sizes), "rounds": plan.rounds,
                    "interference": describe_interference(interference([r.timing for r in combined]))}
     study = StudyResults(static=static, runs=tuple(combined), environment=environment,
                          created=datetime.now(timezone.utc).isoformat(timespec="seconds"))
@@ -478,7 +481,8 @@ def root(
     version: bool = typer.Option(False, "--version", callback=version_callback, is_eager=True,
                                  help="Print the version and exit."),
     out: Path = typer.Option(Path("results"), "--out", help="The study's folder (with no command)."),
-    mode: List[str] = typer.Option(["eager"], "--mode", "-m", help="Modes of the study (with no command)."),
+    mode: List[str] = typer.Option(list(STUDY_MODES), "--mode", "-m", help="Modes of the study (with no command)."),
+    size: List[str] = typer.Option(list(STUDY_SIZES), "--size", help="Input sizes of the study (with no command)."),
     device: str = typer.Option("auto", "--device", help="auto, cpu or cuda (with no command)."),
     resume: bool = typer.Option(False, "--resume", help="Continue an interrupted study in --out."),
     rounds: int = typer.Option(1, "--rounds", help="Repeat the whole interleaved pass this many times and pool "
@@ -488,8 +492,8 @@ def root(
                                 "a few minutes; see `usability-score deploy`)."),
 ) -> None:
     """With no command, run the whole study: static analysis, then every task in every framework, then the
-    reports, with defaults that fit a 2-core CPU machine (eager mode, small size). --deploy adds the deployment
-    measurements to the study and its score."""
+    reports, with defaults that fit a 2-core CPU machine: eager and compiled, at the small (overhead-bound) and
+    medium (compute-bound) sizes. --deploy adds the deployment measurements to the study and its score."""
     if ctx.invoked_subcommand is not None:
         return
     from analyzer.catalog import IMPLS_DIR
@@ -500,7 +504,7 @@ def root(
 
     catalog = _catalog(None)
     _load_weights(weights)  # a bad weights file and bad flags are reported before the run spends its time
-    plan = _run_plan(mode=mode, framework=None, device=device, size="small", rounds=rounds, threads=1,
+    plan = _run_plan(mode=mode, framework=None, device=device, size=size, rounds=rounds, threads=1,
                      timeout=300.0)
     static = analyze_corpus(discover(IMPLS_DIR), cache=StaticCache())
     study = _execute(list(catalog.tasks), plan, out=out, resume=resume, static=static)

@@ -176,7 +176,7 @@ class RunRecord:
     variant: str  #: "default" or the variant suffix
     mode: str  #: "eager" or "compiled"
     device: str  #: "cpu" or "cuda"
-    size: str  #: "small" or "full"
+    size: str  #: "small", "medium" or "full" (analyzer.spec.SIZES)
     status: str  #: one of RUN_STATUSES
     reason: str = ""  #: why, for every status but passed
     max_abs_err: float | None = None  #: against the oracle
@@ -192,8 +192,8 @@ class RunRecord:
     round: int = 0  #: the interleaving round this record was measured in
 
     @property
-    def key(self) -> tuple[str, str, str, str]:
-        return (self.task, self.framework, self.variant, self.mode)
+    def key(self) -> tuple[str, str, str, str, str]:
+        return (self.task, self.framework, self.variant, self.mode, self.size)
 
 
 def timing_from_dict(data: Mapping[str, Any]) -> Timing:

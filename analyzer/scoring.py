@@ -76,6 +76,7 @@ import numpy as np
 from analyzer.errors import FieldError
 from analyzer.frameworks import FRAMEWORKS
 from analyzer.model import DeployRecord, FileMetrics, RunRecord, StudyResults
+from analyzer.spec import SIZES
 
 if sys.version_info >= (3, 11):
     import tomllib
@@ -106,8 +107,16 @@ DEPLOY_FIELDS: tuple[str, ...] = ("deploy_paths",)
 HIGHER_IS_BETTER: frozenset[str] = frozenset({"passed", "deploy_paths"})
 STATIC_MODE = "static"
 DEPLOY_MODE = "deploy"
+#: The pseudo-mode of `best_s`: each implementation at its faster measured mode (eager or compiled).
+BEST_MODE = "best"
+#: Figures derived from several runs: `best_s`, the faster of the modes' medians, per task, framework and size.
+DERIVED_FIELDS: tuple[str, ...] = ("best_s",)
 #: Modes of figures that are not measured per run mode: their metric ids carry no "@mode".
-MODELESS: frozenset[str] = frozenset({STATIC_MODE, DEPLOY_MODE})
+MODELESS: frozenset[str] = frozenset({STATIC_MODE, DEPLOY_MODE, BEST_MODE})
+#: Figures without a run size (static analysis, deployment of the primary size).
+SIZELESS: frozenset[str] = frozenset({STATIC_MODE, DEPLOY_MODE})
+#: A Metric.size that stands for one metric per input size present in the study.
+EVERY_SIZE = "*"
 DEFAULT_VARIANT = "default"
 #: A record with a device and an input size: a RunRecord or a DeployRecord.
 Record = TypeVar("Record", RunRecord, DeployRecord)
@@ -129,10 +138,13 @@ class Metric:
     mode: str  #: "static", "eager" or "compiled"
     dimension: str  #: one of DIMENSIONS
     offset: float = 0.0  #: added to value and best before the ratio: what "nothing" is for this figure
+    #: input size of a run figure: "" for the study's primary size, EVERY_SIZE for one metric per size present
+    size: str = ""
 
     @property
     def id(self) -> str:
-        return self.name if self.mode in MODELESS else f"{self.name}@{self.mode}"
+        base = self.name if self.mode in MODELESS else f"{self.name}@{self.mode}"
+        return f"{base}@{self.size}" if self.size else base
 
     @property
     def higher_is_better(self) -> bool:
@@ -144,14 +156,13 @@ METRICS: tuple[Metric, ...] = (
     Metric("cognitive", STATIC_MODE, "complexity", offset=1.0),
     Metric("api_distinct", STATIC_MODE, "api_surface"),
     Metric("ceremony_total", STATIC_MODE, "ceremony", offset=1.0),
-    Metric("median_s", "eager", "speed"),
-    Metric("median_s", "compiled", "speed"),
+    Metric("best_s", BEST_MODE, "speed", size=EVERY_SIZE),
     Metric("compile_s", "compiled", "compile_latency", offset=0.01),
     Metric("peak_host_mb", "eager", "memory", offset=10.0),
     Metric("peak_host_mb", "compiled", "memory", offset=10.0),
     Metric("cold_start_s", "eager", "cold_start"),
-    Metric("passed", "eager", "correctness", offset=1.0),
-    Metric("passed", "compiled", "correctness", offset=1.0),
+    Metric("passed", "eager", "correctness", offset=1.0, size=EVERY_SIZE),
+    Metric("passed", "compiled", "correctness", offset=1.0, size=EVERY_SIZE),
     Metric("deploy_paths", DEPLOY_MODE, "deployment", offset=1.0),
 )
 
@@ -174,6 +185,7 @@ class Measurement:
     sources: tuple[str, ...] = ()
     unstable: bool = False  #: a timing figure whose Timing was flagged unstable
     nondeterministic: bool = False  #: a run behind it gave different results on a second fresh run
+    size: str = ""  #: input size of a run figure; "" for static figures and deployments
 
 
 @dataclass(frozen=True)
@@ -263,7 +275,7 @@ class ScoringSettings:
     correction: str = "holm"  #: "holm" (within each dimension) or "none"
     tied_share: float = 0.9  #: flag a metric when all frameworks tie on at least this share of its tasks
     device: str = ""  #: runs from this device; "" when runs come from one device only
-    size: str = ""  #: runs of this input size; "" when runs come from one size only
+    size: str = ""  #: primary input size (every run figure but speed, which covers every size); "" = smallest
     frameworks: tuple[str, ...] = ()  #: frameworks to compare; () for all with default-variant data
 
 
@@ -384,20 +396,49 @@ def parse_weights(data: Mapping[str, Any], *, source: str = "<weights>") -> dict
 
 
 def measurements(results: StudyResults, *, device: str = "", size: str = "") -> tuple[Measurement, ...]:
-    """The tidy rows of a study: every static figure, every run figure of one device and input size, and the
-    deployment figures of that input size."""
+    """The tidy rows of a study: every static figure; every run figure of one device, at every input size, with
+    `best_s` (each implementation at its faster mode) per size; and the deployment figures of the primary size
+    (`size`, or the smallest the runs have)."""
     rows = [row for metrics in (results.static.files if results.static else ()) for row in _static_rows(metrics)]
-    runs = _select_runs(results.runs, device=device, size=size)
-    groups: dict[tuple[str, str, str, str], list[RunRecord]] = {}
+    runs = _select_runs(results.runs, attribute="device", wanted=device)
+    groups: dict[tuple[str, str, str, str, str], list[RunRecord]] = {}
     for run in runs:
         groups.setdefault(run.key, []).append(run)
     for key in sorted(groups):
         rows.extend(_run_rows(sorted(groups[key], key=lambda r: r.round)))
+    rows.extend(_best_rows(rows))
+    primary = size or primary_size(rows)
     deployed: dict[tuple[str, str], list[DeployRecord]] = {}
-    for record in _select_runs(results.deployments, device="", size=size):
+    for record in _select_runs(results.deployments, attribute="size", wanted=primary if runs else size):
         deployed.setdefault((record.task, record.framework), []).append(record)
     rows.extend(row for key in sorted(deployed) for row in _deploy_rows(deployed[key]))
     return tuple(rows)
+
+
+def run_sizes(rows: Sequence[Measurement]) -> tuple[str, ...]:
+    """The input sizes the run figures cover, smallest first."""
+    present = {r.size for r in rows if r.mode not in SIZELESS and r.size}
+    return tuple(sorted(present, key=lambda s: (SIZES.index(s) if s in SIZES else len(SIZES), s)))
+
+
+def primary_size(rows: Sequence[Measurement]) -> str:
+    """The size whose runs give every run figure but speed: the smallest present ("" when there are no runs)."""
+    sizes = run_sizes(rows)
+    return sizes[0] if sizes else ""
+
+
+def _best_rows(rows: Sequence[Measurement]) -> Iterable[Measurement]:
+    """best_s per task, framework, variant and size: the smallest median_s over the modes that have one."""
+    fastest: dict[tuple[str, str, str, str], Measurement] = {}
+    for row in rows:
+        if row.metric != "median_s":
+            continue
+        key = (row.task, row.framework, row.variant, row.size)
+        if key not in fastest or row.value < fastest[key].value:
+            fastest[key] = row
+    for key in sorted(fastest):
+        row = fastest[key]
+        yield dataclasses.replace(row, mode=BEST_MODE, metric="best_s")
 
 
 def _deploy_rows(records: Sequence[DeployRecord]) -> Iterable[Measurement]:
@@ -418,16 +459,15 @@ def _static_rows(metrics: FileMetrics) -> Iterable[Measurement]:
                           float(getattr(metrics, name)), source)
 
 
-def _select_runs(runs: Sequence[Record], *, device: str, size: str) -> list[Record]:
-    for attribute, wanted in (("device", device), ("size", size)):
-        # A run that never started (not applicable, framework missing) carries the requested device ("auto"),
-        # not one it ran on: it has no figures and does not make a study multi-device.
-        found = sorted({getattr(run, attribute) for run in runs
-                        if getattr(run, "status", "") not in ("not_applicable", "skipped")})
-        if wanted:
-            runs = [run for run in runs if getattr(run, attribute) == wanted]
-        elif len(found) > 1:
-            raise ScoringError(f"runs on several {attribute}s ({', '.join(found)}); choose one with {attribute}=")
+def _select_runs(runs: Sequence[Record], *, attribute: str, wanted: str) -> list[Record]:
+    # A run that never started (not applicable, framework missing) carries the requested device ("auto"),
+    # not one it ran on: it has no figures and does not make a study multi-device.
+    found = sorted({getattr(run, attribute) for run in runs
+                    if getattr(run, "status", "") not in ("not_applicable", "skipped")})
+    if wanted:
+        return [run for run in runs if getattr(run, attribute) == wanted]
+    if len(found) > 1:
+        raise ScoringError(f"records of several {attribute}s ({', '.join(found)}); choose one with {attribute}=")
     return list(runs)
 
 
@@ -435,21 +475,24 @@ def _run_rows(records: Sequence[RunRecord]) -> Iterable[Measurement]:
     if all(r.status in ("not_applicable", "skipped") for r in records):
         return  # never ran: no figure at all, not a failure (the task is then left out of the pairing)
     first = records[0]
-    sources = tuple(f"run:{r.task}/{r.framework}/{r.variant}/{r.mode}#{r.round}" for r in records)
+    sources = tuple(_run_source(r) for r in records)
     passed = [r for r in records if r.status == "passed"]
     unstable = any(r.timing is not None and r.timing.unstable for r in passed)
     nondeterministic = any(bool(r.nondeterministic) for r in records)
 
     def row(metric: str, value: float, behind: tuple[str, ...]) -> Measurement:
         return Measurement(first.task, first.framework, first.variant, first.mode, metric, value, behind,
-                           unstable and metric in TIMING_FIELDS, nondeterministic)
+                           unstable and metric in TIMING_FIELDS, nondeterministic, first.size)
 
     yield row("passed", float(len(passed) == len(records)), sources)
     for name in RUN_FIELDS[1:]:
-        values = [(v, f"run:{r.task}/{r.framework}/{r.variant}/{r.mode}#{r.round}") for r in passed
-                  if (v := _run_figure(r, name)) is not None]
+        values = [(v, _run_source(r)) for r in passed if (v := _run_figure(r, name)) is not None]
         if values:
             yield row(name, float(statistics.median(v for v, _ in values)), tuple(s for _, s in values))
+
+
+def _run_source(run: RunRecord) -> str:
+    return f"run:{run.task}/{run.framework}/{run.variant}/{run.mode}/{run.size}#{run.round}"
 
 
 def _run_figure(run: RunRecord, name: str) -> float | None:
@@ -477,13 +520,15 @@ def score_study(results: StudyResults, weights: Mapping[str, float] | None = Non
 
 
 def score_measurements(rows: Sequence[Measurement], weights: Mapping[str, float], *,
-                       settings: ScoringSettings = ScoringSettings(), weights_source: str = "") -> Scorecard:
-    """Score tidy measurements (see the module docstring for every step)."""
+                       settings: ScoringSettings = ScoringSettings(), weights_source: str = "",
+                       metrics: Sequence[Metric] = METRICS) -> Scorecard:
+    """Score tidy measurements (see the module docstring for every step) with the given metric definitions."""
     weights = parse_weights({"weights": dict(weights)}, source=weights_source or "<weights>")
     frameworks = _frameworks(rows, settings.frameworks)
-    table = _metric_table(rows, frameworks)
+    concrete = resolve_metrics(metrics, run_sizes(rows))
+    table = _metric_table(rows, frameworks, concrete, settings.size or primary_size(rows))
     measured = {(r.metric, r.mode) for r in rows if r.variant == DEFAULT_VARIANT}
-    dimensions, skipped = _dimension_scores(table, frameworks, measured)
+    dimensions, skipped = _dimension_scores(table, frameworks, measured, concrete)
     scored = [d for d in DIMENSIONS if d not in skipped]
     if not any(weights[d] for d in scored):
         given = ", ".join(d for d in DIMENSIONS if weights[d]) or "none"
@@ -494,7 +539,7 @@ def score_measurements(rows: Sequence[Measurement], weights: Mapping[str, float]
     return Scorecard(
         frameworks=frameworks, weights=weights, weights_source=weights_source,
         dimensions=tuple(dimensions), composites=composites,
-        tests=_pair_tests(logs, frameworks, scored, settings), flags=_flags(table, frameworks, settings),
+        tests=_pair_tests(logs, frameworks, scored, settings), flags=_flags(table, frameworks, settings, concrete),
         skipped=skipped, settings=settings,
     )
 
@@ -515,15 +560,28 @@ def _frameworks(rows: Sequence[Measurement], wanted: Sequence[str]) -> tuple[str
 MetricTable = dict[str, dict[str, dict[str, Measurement]]]
 
 
-def _metric_table(rows: Sequence[Measurement], frameworks: Sequence[str]) -> MetricTable:
-    index = {(r.metric, r.mode, r.task, r.framework): r for r in rows if r.variant == DEFAULT_VARIANT}
+def resolve_metrics(metrics: Sequence[Metric], sizes: Sequence[str]) -> tuple[Metric, ...]:
+    """The metrics as scored: one per size present for those defined at EVERY_SIZE."""
+    resolved: list[Metric] = []
+    for metric in metrics:
+        if metric.size == EVERY_SIZE:  # with no runs at all, one unsized metric that finds nothing and says so
+            resolved.extend(dataclasses.replace(metric, size=size) for size in sizes or ("",))
+        else:
+            resolved.append(metric)
+    return tuple(resolved)
+
+
+def _metric_table(rows: Sequence[Measurement], frameworks: Sequence[str], metrics: Sequence[Metric],
+                  primary: str) -> MetricTable:
+    index = {(r.metric, r.mode, r.size, r.task, r.framework): r for r in rows if r.variant == DEFAULT_VARIANT}
     tasks = sorted({r.task for r in rows})
     table: MetricTable = {}
-    for metric in METRICS:
+    for metric in metrics:
+        size = "" if metric.mode in SIZELESS else (metric.size or primary)
         per_task = {}
         for task in tasks:
-            found = {fw: index[(metric.name, metric.mode, task, fw)] for fw in frameworks
-                     if (metric.name, metric.mode, task, fw) in index}
+            found = {fw: index[(metric.name, metric.mode, size, task, fw)] for fw in frameworks
+                     if (metric.name, metric.mode, size, task, fw) in index}
             if len(found) == len(frameworks):
                 per_task[task] = found
         table[metric.id] = per_task
@@ -550,12 +608,12 @@ def _ratio(numerator: float, denominator: float) -> float | None:
     return numerator / denominator
 
 
-def _dimension_scores(table: MetricTable, frameworks: Sequence[str],
-                      measured: set[tuple[str, str]]) -> tuple[list[DimensionScore], dict[str, str]]:
+def _dimension_scores(table: MetricTable, frameworks: Sequence[str], measured: set[tuple[str, str]],
+                      all_metrics: Sequence[Metric]) -> tuple[list[DimensionScore], dict[str, str]]:
     scores: list[DimensionScore] = []
     skipped: dict[str, str] = {}
     for dimension in DIMENSIONS:
-        metrics = [m for m in METRICS if m.dimension == dimension]
+        metrics = [m for m in all_metrics if m.dimension == dimension]
         per_task: dict[str, dict[str, list[MetricValue]]] = {}
         for metric in metrics:
             for task, found in sorted(table[metric.id].items()):
@@ -712,9 +770,10 @@ def _pair_tests(logs: Mapping[str, tuple[tuple[str, ...], np.ndarray]], framewor
     return tuple(tests)
 
 
-def _flags(table: MetricTable, frameworks: Sequence[str], settings: ScoringSettings) -> tuple[MetricFlag, ...]:
+def _flags(table: MetricTable, frameworks: Sequence[str], settings: ScoringSettings,
+           metrics: Sequence[Metric]) -> tuple[MetricFlag, ...]:
     flags = []
-    for metric in METRICS:
+    for metric in metrics:
         per_task = table[metric.id]
         if not per_task:
             continue

@@ -29,6 +29,10 @@ MODES = ("eager", "compiled")
 #: GPU-scale workload. small and full are required; a task without medium has no compute-bound speed.
 SIZES = ("small", "medium", "full")
 REQUIRED_SIZES = ("small", "full")
+#: What the default study runs: both modes (a framework's speed is scored at its faster one), at the overhead-bound
+#: and the compute-bound size.
+STUDY_MODES = MODES
+STUDY_SIZES = ("small", "medium")
 #: Axis layouts an input may declare; a framework whose own layout differs receives that input transposed.
 LAYOUTS = ("NHWC", "NCHW", "NWC", "NCW")
 TASK_ID = re.compile(r"^[a-z][a-z0-9_]*$")

@@ -20,6 +20,7 @@ from analyzer.frameworks import FRAMEWORKS, framework_installed
 from analyzer.model import RunRecord, Timing, run_record_from_dict
 
 RUNS_FILE = "runs.jsonl"
+
 #: Worse statuses win when rounds disagree.
 _SEVERITY = {"passed": 0, "not_applicable": 1, "skipped": 2, "wrong_answer": 3, "timed_out": 4, "crashed": 5}
 
@@ -31,7 +32,7 @@ class RunPlan:
     modes: tuple[str, ...] = ("eager",)
     frameworks: tuple[str, ...] = tuple(FRAMEWORKS)
     device: str = "auto"
-    size: str = "small"
+    sizes: tuple[str, ...] = ("small",)  #: input sizes (analyzer.spec.SIZES), each a separate set of jobs
     threads: int = 1
     rounds: int = 1
     limits: Limits = Limits()
@@ -44,23 +45,24 @@ class RunPlan:
 class Planned:
     """A job to run, or a record known without running anything (not applicable, framework missing)."""
 
-    key: tuple[str, str, str, str, int]  #: task, framework, variant, mode, round
+    key: tuple[str, str, str, str, str, int]  #: task, framework, variant, mode, size, round
     job: Job | None
     record: RunRecord | None
     flops: float | None = None
 
 
 def plan(tasks: Iterable[CatalogTask], run_plan: RunPlan) -> list[Planned]:
-    """Every (round, task, framework, variant, mode), interleaved, each either a job or a ready record."""
+    """Every (round, task, size, mode, framework, variant), interleaved, each either a job or a ready record."""
     planned: list[Planned] = []
     runnable = [task for task in tasks if task.spec is not None and not task.problems]
     for round_ in range(run_plan.rounds):
         for index, task in enumerate(runnable):
             order = _rotated(run_plan.frameworks, index + round_)
-            for mode in run_plan.modes:
-                for framework in order:
-                    for impl in (i for i in task.implementations if i.framework == framework):
-                        planned.append(_planned(task, impl, mode, round_, run_plan))
+            for size in run_plan.sizes:
+                for mode in run_plan.modes:
+                    for framework in order:
+                        for impl in (i for i in task.implementations if i.framework == framework):
+                            planned.append(_planned(task, impl, mode, size, round_, run_plan))
     return planned
 
 
@@ -69,13 +71,16 @@ def _rotated(items: tuple[str, ...], by: int) -> tuple[str, ...]:
     return items[by:] + items[:by]
 
 
-def _planned(task: CatalogTask, impl: Any, mode: str, round_: int, run_plan: RunPlan) -> Planned:
+def _planned(task: CatalogTask, impl: Any, mode: str, size: str, round_: int, run_plan: RunPlan) -> Planned:
     spec = task.spec
     assert spec is not None
-    key = (task.id, impl.framework, impl.variant, mode, round_)
+    key = (task.id, impl.framework, impl.variant, mode, size, round_)
     base = dict(task=task.id, framework=impl.framework, variant=impl.variant, mode=mode, device=run_plan.device,
-                size=run_plan.size, round=round_)
-    flops = spec.cost("flops", run_plan.size)
+                size=size, round=round_)
+    flops = spec.cost("flops", size)
+    if size not in spec.sizes:
+        return Planned(key, None, RunRecord(**base, status="not_applicable",
+                                            reason=f"{task.id} declares no {size} size"), flops)
     if mode not in spec.modes:
         return Planned(key, None, RunRecord(**base, status="not_applicable",
                                             reason=f"{task.id} declares modes {', '.join(spec.modes)}"), flops)
@@ -86,7 +91,7 @@ def _planned(task: CatalogTask, impl: Any, mode: str, round_: int, run_plan: Run
         return Planned(key, None, RunRecord(**base, status="skipped", reason=f"{FRAMEWORKS[impl.framework].label} is "
                                             f"not installed (pip install 'usability-score[{extra}]')"), flops)
     job = Job(id="|".join(map(str, key)), task=task.id, framework=impl.framework, variant=impl.variant, mode=mode,
-              task_dir=str(spec.path.resolve()), impl_path=str(impl.path.resolve()), size=run_plan.size,
+              task_dir=str(spec.path.resolve()), impl_path=str(impl.path.resolve()), size=size,
               device=run_plan.device, threads=run_plan.threads, timing=run_plan.timing,
               check_determinism=run_plan.check_determinism, policy=dict(run_plan.policy))
     return Planned(key, job, None, flops)
@@ -126,10 +131,10 @@ def execute(planned: list[Planned], run_plan: RunPlan, *, out_dir: Path, resume:
     return [done[p.key] for p in planned if p.key in done]
 
 
-def parse_job_id(job_id: str) -> tuple[str, str, str, str, int]:
-    """The (task, framework, variant, mode, round) key a planned job's id was made from."""
-    task, framework, variant, mode, round_ = job_id.split("|")
-    return task, framework, variant, mode, int(round_)
+def parse_job_id(job_id: str) -> tuple[str, str, str, str, str, int]:
+    """The (task, framework, variant, mode, size, round) key a planned job's id was made from."""
+    task, framework, variant, mode, size, round_ = job_id.split("|")
+    return task, framework, variant, mode, size, int(round_)
 
 
 def to_record(raw: dict[str, Any], planned: Planned) -> RunRecord:
@@ -139,13 +144,13 @@ def to_record(raw: dict[str, Any], planned: Planned) -> RunRecord:
     fields = {f.name for f in dataclasses.fields(RunRecord)}
     values = {key: value for key, value in raw.items() if key in fields}
     values.update(task=job.task, framework=job.framework, variant=job.variant, mode=job.mode, size=job.size,
-                  round=planned.key[4], flops=planned.flops)
+                  round=planned.key[5], flops=planned.flops)
     values.setdefault("device", job.device)
     return run_record_from_dict(values)
 
 
-def record_key(record: RunRecord) -> tuple[str, str, str, str, int]:
-    return (record.task, record.framework, record.variant, record.mode, record.round)
+def record_key(record: RunRecord) -> tuple[str, str, str, str, str, int]:
+    return (*record.key, record.round)
 
 
 def load_runs(path: Path) -> list[RunRecord]:
@@ -162,8 +167,8 @@ def load_runs(path: Path) -> list[RunRecord]:
 
 
 def combine_rounds(records: Iterable[RunRecord]) -> list[RunRecord]:
-    """One record per (task, framework, variant, mode): samples of every round pooled, the worst status kept."""
-    groups: dict[tuple[str, str, str, str], list[RunRecord]] = {}
+    """One record per (task, framework, variant, mode, size): samples of every round pooled, the worst status kept."""
+    groups: dict[tuple[str, str, str, str, str], list[RunRecord]] = {}
     for record in records:
         groups.setdefault(record.key, []).append(record)
     return [_combine(group) for group in groups.values()]

@@ -42,14 +42,14 @@ def validate(tasks: Iterable[CatalogTask], *, modes: tuple[str, ...] = ("eager",
             emit(Finding(task.id, "spec", "problem", problem))
     if not execute:
         return findings
-    run_plan = RunPlan(modes=modes, device="cpu", size=size, limits=Limits(timeout_s=timeout_s), timing=False,
+    run_plan = RunPlan(modes=modes, device="cpu", sizes=(size,), limits=Limits(timeout_s=timeout_s), timing=False,
                        check_determinism=False)
     declared = {task.id: task.spec.modes for task in tasks if task.spec is not None}
     planned = [p for p in plan(tasks, run_plan) if p.key[3] in declared[p.key[0]]]  # undeclared modes: silence
     for ready in (p.record for p in planned if p.record is not None):
         emit(Finding(ready.task, _subject(ready.framework, ready.variant, ready.mode), ready.status, ready.reason))
     for raw in run_jobs([p.job for p in planned if p.job is not None], limits=run_plan.limits):
-        task, framework, variant, mode, _ = parse_job_id(raw["job"])
+        task, framework, variant, mode, _, _ = parse_job_id(raw["job"])
         emit(Finding(task, _subject(framework, variant, mode), raw["status"], raw.get("reason", "")))
     return findings
 

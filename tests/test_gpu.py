@@ -52,7 +52,7 @@ def test_catalog_passes_on_the_gpu(tmp_path: Path) -> None:
 def test_matmul_reaches_a_fair_share_of_the_measured_peak(tmp_path: Path) -> None:
     peak = float(subprocess.run([sys.executable, "-c", PEAK_SCRIPT], capture_output=True, text=True,
                                 check=True).stdout.strip())
-    run_plan = RunPlan(modes=("compiled",), frameworks=("torch", "jax"), device="cuda", size="full")
+    run_plan = RunPlan(modes=("compiled",), frameworks=("torch", "jax"), device="cuda", sizes=("full",))
     matmul = [t for t in load_catalog().tasks if t.id == "matmul"]
     records = execute(plan(matmul, run_plan), run_plan, out_dir=tmp_path)
     report = []

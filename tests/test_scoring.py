@@ -15,7 +15,7 @@ import pytest
 from analyzer.model import FileMetrics, RunRecord, StaticReport, StudyResults, Timing
 from analyzer.scoring import (
     DIMENSIONS, METRICS, Metric, Scorecard, ScoringError, ScoringSettings, WeightsError, default_weights_path, holm,
-    load_weights, measurements, paired_test, parse_weights, relative_values, score_study,
+    load_weights, measurements, paired_test, parse_weights, relative_values, resolve_metrics, score_study,
 )
 
 FRAMEWORKS = ("torch", "tensorflow", "jax")
@@ -48,12 +48,12 @@ def make_run(task: str, framework: str, mode: str = "eager", *, median_s: float 
              status: str = "passed", compile_s: float | None = None, peak_host_mb: float = 500.0,
              import_s: float = 1.0, first_result_s: float = 0.2, unstable: bool = False,
              nondeterministic: bool = False, variant: str = "default", device: str = "cpu",
-             round: int = 0) -> RunRecord:
+             round: int = 0, size: str = "small") -> RunRecord:
     """A RunRecord; compiled runs get a compile latency of 1 s unless told."""
     if compile_s is None and mode == "compiled":
         compile_s = 1.0
     return RunRecord(
-        task=task, framework=framework, variant=variant, mode=mode, device=device, size="small", status=status,
+        task=task, framework=framework, variant=variant, mode=mode, device=device, size=size, status=status,
         reason="" if status == "passed" else "boom", max_abs_err=1e-6, max_rel_err=1e-6,
         nondeterministic=nondeterministic, import_s=import_s, first_result_s=first_result_s, compile_s=compile_s,
         timing=make_timing(median_s, unstable=unstable) if median_s is not None else None,
@@ -98,7 +98,7 @@ def synthetic_study(n_tasks: int = 8, seed: int = 0, frameworks: Sequence[str] =
 
 # ---------------------------------------------------------------------------------------------------- relative values
 
-METRIC = {m.id: m for m in METRICS}
+METRIC = {m.id: m for m in resolve_metrics(METRICS, ("small",))}
 
 
 @pytest.mark.parametrize(("metric", "values", "expected"), [
@@ -107,13 +107,13 @@ METRIC = {m.id: m for m in METRICS}
     ("cognitive", {"torch": 0, "jax": 1}, {"torch": 1.0, "jax": 0.5}),  # (best + 1) / (value + 1)
     ("ceremony_total", {"torch": 0, "jax": 0}, {"torch": 1.0, "jax": 1.0}),
     ("ceremony_total", {"torch": 3, "jax": 7}, {"torch": 1.0, "jax": 0.5}),
-    ("passed@eager", {"torch": 1, "jax": 0}, {"torch": 1.0, "jax": 0.5}),  # a failure halves the task's value
-    ("passed@eager", {"torch": 0, "jax": 0}, {"torch": 1.0, "jax": 1.0}),
+    ("passed@eager@small", {"torch": 1, "jax": 0}, {"torch": 1.0, "jax": 0.5}),  # a failure halves the task's value
+    ("passed@eager@small", {"torch": 0, "jax": 0}, {"torch": 1.0, "jax": 1.0}),
     ("compile_s@compiled", {"torch": 0.0, "jax": 0.99}, {"torch": 1.0, "jax": 0.01}),  # + 10 ms
     ("compile_s@compiled", {"torch": -0.002, "jax": 0.0}, {"torch": 1.0, "jax": 1.0}),  # noise below 0 is 0
     ("api_distinct", {"torch": 0, "jax": 3}, {"torch": 1.0, "jax": 0.25}),  # a zero best falls back to + 1
-    ("median_s@eager", {"torch": 0.004, "jax": 0.001, "tensorflow": 0.002}, {"torch": 0.25, "jax": 1.0,
-                                                                             "tensorflow": 0.5}),
+    ("best_s@small", {"torch": 0.004, "jax": 0.001, "tensorflow": 0.002}, {"torch": 0.25, "jax": 1.0,
+                                                                           "tensorflow": 0.5}),
 ])
 def test_relative_values(metric: str, values: dict, expected: dict) -> None:
     assert relative_values(METRIC[metric], values) == pytest.approx(expected)
@@ -122,7 +122,9 @@ def test_relative_values(metric: str, values: dict, expected: dict) -> None:
 def test_every_metric_feeds_a_known_dimension() -> None:
     assert {m.dimension for m in METRICS} == set(DIMENSIONS)
     assert [m.id for m in METRICS if m.dimension == "deployment"] == ["deploy_paths"]
-    assert [m.id for m in METRICS if m.dimension == "speed"] == ["median_s@eager", "median_s@compiled"]
+    # Speed: each framework at its faster mode, one metric per input size present.
+    assert [m.id for m in resolve_metrics(METRICS, ("small", "medium")) if m.dimension == "speed"] == [
+        "best_s@small", "best_s@medium"]
     assert all(isinstance(m, Metric) for m in METRICS)
 
 
@@ -135,7 +137,9 @@ def test_measurements_are_tidy_rows_with_their_sources() -> None:
     sloc = rows[("t", "torch", "default", "static", "sloc")]
     assert (sloc.value, sloc.sources) == (12.0, ("static:impls/t/torch.py",))
     time = rows[("t", "torch", "default", "eager", "median_s")]
-    assert (time.value, time.sources) == (0.5, ("run:t/torch/default/eager#0",))
+    assert (time.value, time.sources, time.size) == (0.5, ("run:t/torch/default/eager/small#0",), "small")
+    best = rows[("t", "torch", "default", "best", "best_s")]
+    assert (best.value, best.sources, best.size) == (0.5, ("run:t/torch/default/eager/small#0",), "small")
     assert rows[("t", "torch", "default", "eager", "cold_start_s")].value == pytest.approx(1.2)
     assert rows[("t", "torch", "default", "eager", "passed")].value == 1.0
 
@@ -146,7 +150,7 @@ def test_rounds_are_combined_and_a_failed_run_gives_only_its_verdict() -> None:
             make_run("t", "jax", status="wrong_answer", median_s=0.01)]
     rows = {(r.framework, r.metric): r for r in measurements(make_study([], runs))}
     assert rows[("torch", "median_s")].value == 0.2
-    assert rows[("torch", "median_s")].sources == tuple(f"run:t/torch/default/eager#{i}" for i in range(3))
+    assert rows[("torch", "median_s")].sources == tuple(f"run:t/torch/default/eager/small#{i}" for i in range(3))
     assert rows[("torch", "median_s")].unstable
     assert rows[("jax", "passed")].value == 0.0
     assert ("jax", "median_s") not in rows  # the time of a wrong answer is not a time of the task
@@ -157,7 +161,7 @@ def test_rounds_are_combined_and_a_failed_run_gives_only_its_verdict() -> None:
 
 def test_runs_from_several_devices_need_a_choice() -> None:
     runs = [make_run("t", "torch", device="cpu"), make_run("t", "torch", device="cuda", median_s=0.001)]
-    with pytest.raises(ScoringError, match=r"runs on several devices \(cpu, cuda\); choose one with device="):
+    with pytest.raises(ScoringError, match=r"records of several devices \(cpu, cuda\); choose one with device="):
         measurements(make_study([], runs))
     rows = measurements(make_study([], runs), device="cuda")
     assert [r.value for r in rows if r.metric == "median_s"] == [0.001]
@@ -180,13 +184,30 @@ def test_dimension_score_is_the_geometric_mean_over_tasks_of_relative_values() -
     assert (trace.metric, trace.value, trace.best, trace.sources) == ("sloc", 40.0, 10.0, ("static:impls/b/torch.py",))
 
 
-def test_speed_combines_eager_and_compiled_per_task() -> None:
-    study = figures_study({t: {"torch": {"eager_s": 0.01, "compiled_s": 0.01},
-                               "jax": {"eager_s": 0.04, "compiled_s": 0.01}} for t in ("a", "b")})
+def test_speed_takes_each_framework_at_its_faster_mode() -> None:
+    study = figures_study({t: {"torch": {"eager_s": 0.01, "compiled_s": 0.02},
+                               "jax": {"eager_s": 0.04, "compiled_s": 0.005}} for t in ("a", "b")})
     card = score_study(study, EQUAL, settings=FAST)
-    jax = card.dimension("speed", "jax")
-    assert [m.metric for m in jax.tasks[0].metrics] == ["median_s@eager", "median_s@compiled"]
-    assert jax.score == pytest.approx(math.sqrt(0.25 * 1.0))
+    jax, torch = card.dimension("speed", "jax"), card.dimension("speed", "torch")
+    assert [m.metric for m in jax.tasks[0].metrics] == ["best_s@small"]
+    assert (jax.tasks[0].metrics[0].value, torch.tasks[0].metrics[0].value) == (0.005, 0.01)  # compiled vs eager
+    assert (jax.score, torch.score) == (pytest.approx(1.0), pytest.approx(0.5))
+
+
+def test_speed_covers_every_size_and_other_run_figures_the_smallest() -> None:
+    runs = [make_run(t, fw, mode, size=size, median_s=time)
+            for t in ("a", "b") for mode in ("eager", "compiled")
+            for fw, size, time in (("torch", "small", 0.001), ("jax", "small", 0.004),
+                                   ("torch", "medium", 0.020), ("jax", "medium", 0.010))]
+    card = score_study(make_study([], runs), EQUAL, settings=FAST)
+    torch = card.dimension("speed", "torch")
+    assert [m.metric for m in torch.tasks[0].metrics] == ["best_s@small", "best_s@medium"]
+    assert [m.relative for m in torch.tasks[0].metrics] == [1.0, 0.5]
+    assert torch.score == pytest.approx(math.sqrt(0.5))
+    assert [m.metric for m in card.dimension("correctness", "torch").tasks[0].metrics] == [
+        "passed@eager@small", "passed@eager@medium", "passed@compiled@small", "passed@compiled@medium"]
+    assert [m.metric for m in card.dimension("cold_start", "torch").tasks[0].metrics] == ["cold_start_s@eager"]
+    assert card.dimension("cold_start", "torch").tasks[0].metrics[0].sources == ("run:a/torch/default/eager/small#0",)
 
 
 def test_a_missing_measurement_drops_the_task_for_every_framework_of_that_dimension_only() -> None:
@@ -195,8 +216,8 @@ def test_a_missing_measurement_drops_the_task_for_every_framework_of_that_dimens
     card = score_study(StudyResults(static=study.static, runs=runs), EQUAL, settings=FAST)
     for fw in FRAMEWORKS:
         speed = card.dimension("speed", fw)
-        eager_tasks = [t.task for t in speed.tasks if any(m.metric == "median_s@eager" for m in t.metrics)]
-        assert eager_tasks == ["task_00", "task_02", "task_03"]
+        # jax's compiled run still gives task_01 a speed: each framework at its faster measured mode
+        assert [t.task for t in speed.tasks] == ["task_00", "task_01", "task_02", "task_03"]
         assert [t.task for t in card.dimension("cold_start", fw).tasks] == ["task_00", "task_02", "task_03"]
         assert len(card.dimension("conciseness", fw).tasks) == 4
 
@@ -214,7 +235,7 @@ def test_dimensions_without_data_are_skipped_not_zero() -> None:
     card = score_study(StudyResults(static=study.static), EQUAL, settings=FAST)
     assert card.scored_dimensions == ("conciseness", "complexity", "api_surface", "ceremony")
     assert card.skipped["deployment"] == "no deploy_paths in this study"
-    assert card.skipped["speed"] == "no median_s@eager or median_s@compiled in this study"
+    assert card.skipped["speed"] == "no best_s in this study"
     static_only = {d: card.dimension(d, "torch").score for d in card.scored_dimensions}
     assert card.composite("torch").composite == pytest.approx(100 * sum(static_only.values()) / 4)
 
@@ -276,7 +297,8 @@ def test_bootstrap_and_weightings_are_seeded() -> None:
 def test_a_metric_that_does_not_tell_frameworks_apart_is_flagged() -> None:
     card = score_study(synthetic_study(10), EQUAL, settings=FAST)
     flagged = {f.metric: (f.dimension, f.tied_share, f.tasks) for f in card.flags}
-    assert flagged == {"passed@eager": ("correctness", 1.0, 10), "passed@compiled": ("correctness", 1.0, 10)}
+    assert flagged == {"passed@eager@small": ("correctness", 1.0, 10),
+                       "passed@compiled@small": ("correctness", 1.0, 10)}
 
 
 def test_flag_threshold_is_90_percent_of_tasks() -> None:
