@@ -1,6 +1,5 @@
 """Full-batch training of a ReLU MLP classifier (Flax NNX) with optax.adam in an nnx.jit train step."""
 
-import jax
 import jax.numpy as jnp
 import optax
 from flax import nnx
@@ -28,12 +27,8 @@ def train_step(model, optimizer, x, labels):
 
 
 def setup(inputs, device):
-    w1, w2 = inputs["w1"], inputs["w2"]
-    model = Classifier(w1.shape[0], w1.shape[1], w2.shape[1], rngs=nnx.Rngs(0))
-    model.hidden.kernel[...] = w1
-    model.hidden.bias[...] = inputs["b1"]
-    model.out.kernel[...] = w2
-    model.out.bias[...] = inputs["b2"]
+    (d_in, hidden), classes = inputs["w1"].shape, inputs["w2"].shape[1]
+    model = Classifier(d_in, hidden, classes, rngs=nnx.Rngs(0))
     tx = optax.adam(learning_rate=0.01, b1=0.9, b2=0.999, eps=1e-12)
     return {
         "model": model,
@@ -41,6 +36,14 @@ def setup(inputs, device):
         "x": jnp.asarray(inputs["x"]),
         "labels": jnp.asarray(inputs["labels"]),
     }
+
+
+def load_weights(state, inputs):
+    model = state["model"]
+    model.hidden.kernel[...] = inputs["w1"]
+    model.hidden.bias[...] = inputs["b1"]
+    model.out.kernel[...] = inputs["w2"]
+    model.out.bias[...] = inputs["b2"]
 
 
 def run(state):
@@ -51,9 +54,9 @@ def run(state):
 def result(state, losses):
     model = state["model"]
     return {
-        "losses": jax.device_get(losses),
-        "w1": jax.device_get(model.hidden.kernel[...]),
-        "b1": jax.device_get(model.hidden.bias[...]),
-        "w2": jax.device_get(model.out.kernel[...]),
-        "b2": jax.device_get(model.out.bias[...]),
+        "losses": losses,
+        "w1": model.hidden.kernel[...],
+        "b1": model.hidden.bias[...],
+        "w2": model.out.kernel[...],
+        "b2": model.out.bias[...],
     }

@@ -1,7 +1,6 @@
 """Full-batch training of a ReLU MLP classifier with Keras compile/fit and Adam; losses from the History."""
 
 import keras
-import numpy as np
 
 STEPS = 10
 
@@ -15,13 +14,16 @@ def build_classifier(d_in, hidden, classes):
 def setup(inputs, device):
     w1, w2 = inputs["w1"], inputs["w2"]
     model = build_classifier(w1.shape[0], w1.shape[1], w2.shape[1])
-    model.set_weights([w1, inputs["b1"], w2, inputs["b2"]])
     model.compile(
         optimizer=keras.optimizers.Adam(learning_rate=0.01, beta_1=0.9, beta_2=0.999, epsilon=1e-12),
         loss=keras.losses.SparseCategoricalCrossentropy(from_logits=True),
         jit_compile=True,
     )
     return {"model": model, "x": inputs["x"], "labels": inputs["labels"]}
+
+
+def load_weights(state, inputs):
+    state["model"].set_weights([inputs[name] for name in ("w1", "b1", "w2", "b2")])
 
 
 def run(state):
@@ -31,5 +33,5 @@ def run(state):
 
 
 def result(state, losses):
-    w1, b1, w2, b2 = state["model"].get_weights()
-    return {"losses": np.array(losses), "w1": w1, "b1": b1, "w2": w2, "b2": b2}
+    w1, b1, w2, b2 = state["model"].weights
+    return {"losses": losses, "w1": w1, "b1": b1, "w2": w2, "b2": b2}

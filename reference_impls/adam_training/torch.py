@@ -6,23 +6,10 @@ from torch import nn
 STEPS = 10
 
 
-class Classifier(nn.Module):
-    def __init__(self, d_in, hidden, classes):
-        super().__init__()
-        self.net = nn.Sequential(nn.Linear(d_in, hidden), nn.ReLU(), nn.Linear(hidden, classes))
-
-    def forward(self, x):
-        return self.net(x)
-
-
 def setup(inputs, device):
-    w1, w2 = inputs["w1"], inputs["w2"]
-    model = Classifier(w1.shape[0], w1.shape[1], w2.shape[1])
-    model.load_state_dict({
-        "net.0.weight": torch.from_numpy(w1.T), "net.0.bias": torch.from_numpy(inputs["b1"]),
-        "net.2.weight": torch.from_numpy(w2.T), "net.2.bias": torch.from_numpy(inputs["b2"]),
-    })
-    model.to(device)
+    d_in, hidden = inputs["w1"].shape
+    classes = inputs["w2"].shape[1]
+    model = nn.Sequential(nn.Linear(d_in, hidden), nn.ReLU(), nn.Linear(hidden, classes)).to(device)
     model.compile()
     optimizer = torch.optim.Adam(model.parameters(), lr=0.01, betas=(0.9, 0.999), eps=1e-12, weight_decay=0.0)
     return {
@@ -32,6 +19,15 @@ def setup(inputs, device):
         "x": torch.from_numpy(inputs["x"]).to(device),
         "labels": torch.from_numpy(inputs["labels"]).to(device),
     }
+
+
+def load_weights(state, inputs):
+    t = {name: torch.from_numpy(inputs[name]) for name in ("w1", "b1", "w2", "b2")}
+    # nn.Linear keeps its weight as (out, in): the transpose of the given kernels.
+    state["model"].load_state_dict({
+        "0.weight": t["w1"].T, "0.bias": t["b1"],
+        "2.weight": t["w2"].T, "2.bias": t["b2"],
+    })
 
 
 def run(state):
@@ -47,11 +43,5 @@ def run(state):
 
 
 def result(state, losses):
-    first, last = state["model"].net[0], state["model"].net[2]
-    return {
-        "losses": losses.cpu().numpy(),
-        "w1": first.weight.detach().cpu().numpy().T,
-        "b1": first.bias.detach().cpu().numpy(),
-        "w2": last.weight.detach().cpu().numpy().T,
-        "b2": last.bias.detach().cpu().numpy(),
-    }
+    first, last = state["model"][0], state["model"][2]
+    return {"losses": losses, "w1": first.weight.T, "b1": first.bias, "w2": last.weight.T, "b2": last.bias}

@@ -20,5 +20,5 @@ def run(state):
 
 
 def result(state, output):
-    dist, standardized = jax.device_get(output)
+    dist, standardized = output
     return {"dist": dist, "standardized": standardized}

@@ -20,4 +20,4 @@ def run(state):
 
 def result(state, output):
     dist, standardized = output
-    return {"dist": dist.numpy(), "standardized": standardized.numpy()}
+    return {"dist": dist, "standardized": standardized}

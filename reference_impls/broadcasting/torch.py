@@ -20,4 +20,4 @@ def run(state):
 
 def result(state, output):
     dist, standardized = output
-    return {"dist": dist.cpu().numpy(), "standardized": standardized.cpu().numpy()}
+    return {"dist": dist, "standardized": standardized}

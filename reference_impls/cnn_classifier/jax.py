@@ -21,20 +21,23 @@ class CNN(nnx.Module):
 
 
 def setup(inputs, device):
-    w = {name: jnp.asarray(array) for name, array in inputs.items()}
-    channels, channels1 = w["conv1_w"].shape[2:]
-    channels2, classes = w["dense_w"].shape
+    channels, channels1 = inputs["conv1_w"].shape[2:]
+    channels2, classes = inputs["dense_w"].shape
     model = CNN(channels, channels1, channels2, classes, rngs=nnx.Rngs(0))
-    model.conv1.kernel[...] = w["conv1_w"]
-    model.bn.scale[...] = w["bn_gamma"]
-    model.bn.bias[...] = w["bn_beta"]
-    model.bn.mean[...] = w["bn_mean"]
-    model.bn.var[...] = w["bn_var"]
-    model.conv2.kernel[...] = w["conv2_w"]
-    model.conv2.bias[...] = w["conv2_b"]
-    model.linear.kernel[...] = w["dense_w"]
-    model.linear.bias[...] = w["dense_b"]
-    return {"model": model, "x": w["x"]}
+    return {"model": model, "x": jnp.asarray(inputs["x"])}
+
+
+def load_weights(state, inputs):
+    model = state["model"]
+    model.conv1.kernel[...] = inputs["conv1_w"]
+    model.bn.scale[...] = inputs["bn_gamma"]
+    model.bn.bias[...] = inputs["bn_beta"]
+    model.bn.mean[...] = inputs["bn_mean"]
+    model.bn.var[...] = inputs["bn_var"]
+    model.conv2.kernel[...] = inputs["conv2_w"]
+    model.conv2.bias[...] = inputs["conv2_b"]
+    model.linear.kernel[...] = inputs["dense_w"]
+    model.linear.bias[...] = inputs["dense_b"]
 
 
 @nnx.jit
@@ -47,7 +50,7 @@ def run(state):
 
 
 def result(state, logits):
-    return {"logits": jax.device_get(logits)}
+    return {"logits": logits}
 
 
 EXPORT_INPUTS = ("x",)

@@ -22,12 +22,16 @@ class CNN(nn.Module):
 
 
 def setup(inputs, device):
+    channels, channels1 = inputs["conv1_w"].shape[2:]
+    channels2, classes = inputs["dense_w"].shape
+    model = CNN(channels, channels1, channels2, classes).to(device).eval()
+    return {"model": model, "compiled": torch.compile(model), "x": torch.from_numpy(inputs["x"]).to(device)}
+
+
+def load_weights(state, inputs):
     t = {name: torch.from_numpy(array) for name, array in inputs.items()}
-    channels, channels1 = t["conv1_w"].shape[2:]
-    channels2, classes = t["dense_w"].shape
-    model = CNN(channels, channels1, channels2, classes)
     # PyTorch layouts: conv weights (out, in, kh, kw) from (kh, kw, in, out); linear weight (out, in).
-    model.load_state_dict({
+    state["model"].load_state_dict({
         "conv1.weight": t["conv1_w"].permute(3, 2, 0, 1),
         "bn.weight": t["bn_gamma"],
         "bn.bias": t["bn_beta"],
@@ -38,9 +42,6 @@ def setup(inputs, device):
         "fc.weight": t["dense_w"].T,
         "fc.bias": t["dense_b"],
     })
-    model.to(device).eval()
-    images = t["x"].permute(0, 3, 1, 2).contiguous()  # NHWC -> NCHW
-    return {"model": model, "compiled": torch.compile(model), "x": images.to(device)}
 
 
 @torch.inference_mode()
@@ -49,26 +50,15 @@ def run(state):
 
 
 def result(state, logits):
-    return {"logits": logits.cpu().numpy()}
+    return {"logits": logits}
 
 
 EXPORT_INPUTS = ("x",)
 EXPORT_OUTPUT = "logits"
 
 
-class ChannelsLast(nn.Module):
-    """Takes NHWC images, as the deployed models of the other frameworks do, and hands the CNN NCHW."""
-
-    def __init__(self, model):
-        super().__init__()
-        self.model = model
-
-    def forward(self, x):
-        return self.model(x.permute(0, 3, 1, 2))
-
-
 def export(state, directory, path):
-    model, example = ChannelsLast(state["model"]), (state["x"].permute(0, 2, 3, 1),)
+    model, example = state["model"], (state["x"],)
     batch = {0: torch.export.Dim("batch")}
     if path == "torch_export":
         program = torch.export.export(model, example, dynamic_shapes=(batch,))

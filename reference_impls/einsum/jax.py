@@ -26,5 +26,5 @@ def run(state):
 
 
 def result(state, output):
-    scores, context, form = jax.device_get(output)
+    scores, context, form = output
     return {"scores": scores, "context": context, "bilinear": form}

@@ -27,5 +27,5 @@ def run(state):
 
 
 def result(state, output):
-    scores, context, form = (tensor.cpu().numpy() for tensor in output)
+    scores, context, form = output
     return {"scores": scores, "context": context, "bilinear": form}

@@ -18,23 +18,26 @@ class SequenceModel(nnx.Module):
 
 
 def setup(inputs, device):
-    w = {name: jnp.asarray(array) for name, array in inputs.items()}
-    features = w["kernel"].shape[0]
-    hidden, classes = w["dense_w"].shape
+    features = inputs["kernel"].shape[0]
+    hidden, classes = inputs["dense_w"].shape
     model = SequenceModel(features, hidden, classes, rngs=nnx.Rngs(0))
+    return {"model": model, "x": jnp.asarray(inputs["x"])}
+
+
+def load_weights(state, inputs):
+    model = state["model"]
     # nnx.LSTMCell keeps one input kernel and one biased recurrent layer per gate: split the stacked i, f, g, o.
     cell = model.rnn.cell
     gates = ((cell.ii, cell.hi), (cell.if_, cell.hf), (cell.ig, cell.hg), (cell.io, cell.ho))
-    kernels = jnp.split(w["kernel"], 4, axis=-1)
-    recurrent_kernels = jnp.split(w["recurrent_kernel"], 4, axis=-1)
-    biases = jnp.split(w["bias"], 4)
+    kernels = jnp.split(inputs["kernel"], 4, axis=-1)
+    recurrent_kernels = jnp.split(inputs["recurrent_kernel"], 4, axis=-1)
+    biases = jnp.split(inputs["bias"], 4)
     for (input_layer, hidden_layer), kernel, recurrent_kernel, bias in zip(gates, kernels, recurrent_kernels, biases):
         input_layer.kernel[...] = kernel
         hidden_layer.kernel[...] = recurrent_kernel
         hidden_layer.bias[...] = bias
-    model.linear.kernel[...] = w["dense_w"]
-    model.linear.bias[...] = w["dense_b"]
-    return {"model": model, "x": w["x"]}
+    model.linear.kernel[...] = inputs["dense_w"]
+    model.linear.bias[...] = inputs["dense_b"]
 
 
 @nnx.jit
@@ -48,7 +51,7 @@ def run(state):
 
 def result(state, output):
     hidden, logits = output
-    return {"hidden": jax.device_get(hidden), "logits": jax.device_get(logits)}
+    return {"hidden": hidden, "logits": logits}
 
 
 EXPORT_INPUTS = ("x",)

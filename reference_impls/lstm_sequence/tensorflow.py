@@ -13,10 +13,13 @@ def setup(inputs, device):
     hidden = keras.layers.LSTM(hidden_size, return_sequences=True)(sequence)
     logits = keras.layers.Dense(classes)(hidden[:, -1])
     model = keras.Model(sequence, [hidden, logits])
-    model.set_weights([inputs[name] for name in ("kernel", "recurrent_kernel", "bias", "dense_w", "dense_b")])
     # On a GPU Keras turns jit_compile off again (with a warning): its cuDNN LSTM kernel has no XLA form.
     model.compile(jit_compile=True)
     return {"model": model, "x": tf.constant(inputs["x"])}
+
+
+def load_weights(state, inputs):
+    state["model"].set_weights([inputs[name] for name in ("kernel", "recurrent_kernel", "bias", "dense_w", "dense_b")])
 
 
 def run(state):

@@ -18,12 +18,16 @@ class SequenceModel(nn.Module):
 
 
 def setup(inputs, device):
+    features = inputs["kernel"].shape[0]
+    hidden, classes = inputs["dense_w"].shape
+    model = SequenceModel(features, hidden, classes).to(device).eval()
+    return {"model": model, "compiled": torch.compile(model), "x": torch.from_numpy(inputs["x"]).to(device)}
+
+
+def load_weights(state, inputs):
     t = {name: torch.from_numpy(array) for name, array in inputs.items()}
-    features = t["kernel"].shape[0]
-    hidden, classes = t["dense_w"].shape
-    model = SequenceModel(features, hidden, classes)
     # nn.LSTM stacks its gates i, f, g, o like the given kernels, but as (4 * hidden, in), and has two biases.
-    model.load_state_dict({
+    state["model"].load_state_dict({
         "lstm.weight_ih_l0": t["kernel"].T,
         "lstm.weight_hh_l0": t["recurrent_kernel"].T,
         "lstm.bias_ih_l0": t["bias"],
@@ -31,8 +35,6 @@ def setup(inputs, device):
         "fc.weight": t["dense_w"].T,
         "fc.bias": t["dense_b"],
     })
-    model.to(device).eval()
-    return {"model": model, "compiled": torch.compile(model), "x": t["x"].to(device)}
 
 
 @torch.inference_mode()
@@ -42,7 +44,7 @@ def run(state):
 
 def result(state, output):
     hidden, logits = output
-    return {"hidden": hidden.cpu().numpy(), "logits": logits.cpu().numpy()}
+    return {"hidden": hidden, "logits": logits}
 
 
 EXPORT_INPUTS = ("x",)

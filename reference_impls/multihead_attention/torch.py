@@ -7,22 +7,26 @@ from torch import nn
 
 
 def setup(inputs, device):
-    t = {name: torch.from_numpy(array) for name, array in inputs.items()}
-    embed, heads, _ = t["wq"].shape
-    model = nn.MultiheadAttention(embed, heads, batch_first=True)
-    with torch.no_grad():
-        # Per-head kernels (embed, heads, head_dim) flatten to (in, out); torch stores (out, in).
-        model.in_proj_weight.copy_(torch.cat([t[w].reshape(embed, embed).T for w in ("wq", "wk", "wv")]))
-        model.in_proj_bias.copy_(torch.cat([t[b].flatten() for b in ("bq", "bk", "bv")]))
-        model.out_proj.weight.copy_(t["wo"].reshape(embed, embed).T)
-        model.out_proj.bias.copy_(t["bo"])
-    model.to(device).eval()
+    embed, heads, _ = inputs["wq"].shape
+    model = nn.MultiheadAttention(embed, heads, batch_first=True).to(device).eval()
     return {
         "model": model,
         "compiled": torch.compile(model),
-        "x": t["x"].to(device),
-        "padding_mask": ~t["valid"].to(device),
+        "x": torch.from_numpy(inputs["x"]).to(device),
+        "padding_mask": ~torch.from_numpy(inputs["valid"]).to(device),
     }
+
+
+def load_weights(state, inputs):
+    t = {name: torch.from_numpy(array) for name, array in inputs.items()}
+    embed = t["x"].shape[-1]
+    # Per-head kernels (embed, heads, head_dim) flatten to (in, out); torch stores (out, in), q, k, v stacked.
+    state["model"].load_state_dict({
+        "in_proj_weight": torch.cat([t[w].reshape(embed, embed).T for w in ("wq", "wk", "wv")]),
+        "in_proj_bias": torch.cat([t[b].flatten() for b in ("bq", "bk", "bv")]),
+        "out_proj.weight": t["wo"].reshape(embed, embed).T,
+        "out_proj.bias": t["bo"],
+    })
 
 
 def run(state):
@@ -33,7 +37,7 @@ def run(state):
 
 
 def result(state, y):
-    return {"y": y.cpu().numpy()}
+    return {"y": y}
 
 
 EXPORT_INPUTS = ("x", "valid")

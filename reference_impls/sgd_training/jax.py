@@ -1,6 +1,5 @@
 """Full-batch training of a tanh MLP (Flax NNX) with optax.sgd (momentum) in an nnx.jit train step."""
 
-import jax
 import jax.numpy as jnp
 import optax
 from flax import nnx
@@ -28,14 +27,18 @@ def train_step(model, optimizer, x, y):
 
 
 def setup(inputs, device):
-    w1, w2 = inputs["w1"], inputs["w2"]
-    model = MLP(w1.shape[0], w1.shape[1], w2.shape[1], rngs=nnx.Rngs(0))
-    model.linear1.kernel[...] = w1
-    model.linear1.bias[...] = inputs["b1"]
-    model.linear2.kernel[...] = w2
-    model.linear2.bias[...] = inputs["b2"]
+    (d_in, hidden), d_out = inputs["w1"].shape, inputs["w2"].shape[1]
+    model = MLP(d_in, hidden, d_out, rngs=nnx.Rngs(0))
     optimizer = nnx.Optimizer(model, optax.sgd(learning_rate=0.05, momentum=0.9), wrt=nnx.Param)
     return {"model": model, "optimizer": optimizer, "x": jnp.asarray(inputs["x"]), "y": jnp.asarray(inputs["y"])}
+
+
+def load_weights(state, inputs):
+    model = state["model"]
+    model.linear1.kernel[...] = inputs["w1"]
+    model.linear1.bias[...] = inputs["b1"]
+    model.linear2.kernel[...] = inputs["w2"]
+    model.linear2.bias[...] = inputs["b2"]
 
 
 def run(state):
@@ -45,9 +48,9 @@ def run(state):
 def result(state, losses):
     model = state["model"]
     return {
-        "losses": jax.device_get(losses),
-        "w1": jax.device_get(model.linear1.kernel[...]),
-        "b1": jax.device_get(model.linear1.bias[...]),
-        "w2": jax.device_get(model.linear2.kernel[...]),
-        "b2": jax.device_get(model.linear2.bias[...]),
+        "losses": losses,
+        "w1": model.linear1.kernel[...],
+        "b1": model.linear1.bias[...],
+        "w2": model.linear2.kernel[...],
+        "b2": model.linear2.bias[...],
     }

@@ -13,7 +13,6 @@ def setup(inputs, device):
         keras.layers.Dense(w1.shape[1], activation="tanh"),
         keras.layers.Dense(w2.shape[1]),
     ])
-    model.set_weights([w1, inputs["b1"], w2, inputs["b2"]])
     optimizer = keras.optimizers.SGD(learning_rate=0.05, momentum=0.9)
     loss_fn = keras.losses.MeanSquaredError()
 
@@ -28,10 +27,14 @@ def setup(inputs, device):
     return {"model": model, "train_step": train_step, "x": tf.constant(inputs["x"]), "y": tf.constant(inputs["y"])}
 
 
+def load_weights(state, inputs):
+    state["model"].set_weights([inputs[name] for name in ("w1", "b1", "w2", "b2")])
+
+
 def run(state):
     return tf.stack([state["train_step"](state["x"], state["y"]) for _ in range(STEPS)])
 
 
 def result(state, losses):
-    w1, b1, w2, b2 = state["model"].get_weights()
-    return {"losses": losses.numpy(), "w1": w1, "b1": b1, "w2": w2, "b2": b2}
+    w1, b1, w2, b2 = state["model"].weights
+    return {"losses": losses, "w1": w1, "b1": b1, "w2": w2, "b2": b2}

@@ -1,7 +1,6 @@
 """Full-batch training of a tanh MLP with Keras compile/fit and SGD (momentum); losses from the History."""
 
 import keras
-import numpy as np
 
 STEPS = 8
 
@@ -13,9 +12,12 @@ def setup(inputs, device):
         keras.layers.Dense(w1.shape[1], activation="tanh"),
         keras.layers.Dense(w2.shape[1]),
     ])
-    model.set_weights([w1, inputs["b1"], w2, inputs["b2"]])
     model.compile(optimizer=keras.optimizers.SGD(learning_rate=0.05, momentum=0.9), loss="mse", jit_compile=True)
     return {"model": model, "x": inputs["x"], "y": inputs["y"]}
+
+
+def load_weights(state, inputs):
+    state["model"].set_weights([inputs[name] for name in ("w1", "b1", "w2", "b2")])
 
 
 def run(state):
@@ -25,5 +27,5 @@ def run(state):
 
 
 def result(state, losses):
-    w1, b1, w2, b2 = state["model"].get_weights()
-    return {"losses": np.array(losses), "w1": w1, "b1": b1, "w2": w2, "b2": b2}
+    w1, b1, w2, b2 = state["model"].weights
+    return {"losses": losses, "w1": w1, "b1": b1, "w2": w2, "b2": b2}

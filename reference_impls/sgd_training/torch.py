@@ -17,13 +17,8 @@ class MLP(nn.Module):
 
 
 def setup(inputs, device):
-    w1, w2 = inputs["w1"], inputs["w2"]
-    model = MLP(w1.shape[0], w1.shape[1], w2.shape[1])
-    model.load_state_dict({
-        "fc1.weight": torch.from_numpy(w1.T), "fc1.bias": torch.from_numpy(inputs["b1"]),
-        "fc2.weight": torch.from_numpy(w2.T), "fc2.bias": torch.from_numpy(inputs["b2"]),
-    })
-    model.to(device)
+    d_in, hidden = inputs["w1"].shape
+    model = MLP(d_in, hidden, inputs["w2"].shape[1]).to(device)
     model.compile()
     return {
         "model": model,
@@ -32,6 +27,15 @@ def setup(inputs, device):
         "x": torch.from_numpy(inputs["x"]).to(device),
         "y": torch.from_numpy(inputs["y"]).to(device),
     }
+
+
+def load_weights(state, inputs):
+    t = {name: torch.from_numpy(inputs[name]) for name in ("w1", "b1", "w2", "b2")}
+    # nn.Linear keeps its weight as (out, in): the transpose of the given kernels.
+    state["model"].load_state_dict({
+        "fc1.weight": t["w1"].T, "fc1.bias": t["b1"],
+        "fc2.weight": t["w2"].T, "fc2.bias": t["b2"],
+    })
 
 
 def run(state):
@@ -48,10 +52,5 @@ def run(state):
 
 def result(state, losses):
     model = state["model"]
-    return {
-        "losses": losses.cpu().numpy(),
-        "w1": model.fc1.weight.detach().cpu().numpy().T,
-        "b1": model.fc1.bias.detach().cpu().numpy(),
-        "w2": model.fc2.weight.detach().cpu().numpy().T,
-        "b2": model.fc2.bias.detach().cpu().numpy(),
-    }
+    return {"losses": losses, "w1": model.fc1.weight.T, "b1": model.fc1.bias, "w2": model.fc2.weight.T,
+            "b2": model.fc2.bias}

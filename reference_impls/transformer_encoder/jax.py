@@ -29,15 +29,18 @@ def encode(model, x):
 def setup(inputs, device):
     embed, heads, _ = inputs["wq"].shape
     model = TransformerEncoder(embed, heads, inputs["w1"].shape[1], rngs=nnx.Rngs(0))
-    params = {name: jnp.asarray(array) for name, array in inputs.items()}
+    return {"model": model, "x": jnp.asarray(inputs["x"])}
+
+
+def load_weights(state, inputs):
+    model = state["model"]
     attention = model.attention
     for layer, n in ((attention.query, "q"), (attention.key, "k"), (attention.value, "v"), (attention.out, "o")):
-        layer.kernel.value, layer.bias.value = params[f"w{n}"], params[f"b{n}"]
+        layer.kernel[...], layer.bias[...] = inputs[f"w{n}"], inputs[f"b{n}"]
     for layer, n in ((model.ffn_in, "1"), (model.ffn_out, "2")):
-        layer.kernel.value, layer.bias.value = params[f"w{n}"], params[f"b{n}"]
+        layer.kernel[...], layer.bias[...] = inputs[f"w{n}"], inputs[f"b{n}"]
     for layer, n in ((model.norm1, "ln1"), (model.norm2, "ln2")):
-        layer.scale.value, layer.bias.value = params[f"{n}_scale"], params[f"{n}_bias"]
-    return {"model": model, "x": params["x"]}
+        layer.scale[...], layer.bias[...] = inputs[f"{n}_scale"], inputs[f"{n}_bias"]
 
 
 def run(state):
@@ -45,7 +48,7 @@ def run(state):
 
 
 def result(state, y):
-    return {"y": jax.device_get(y)}
+    return {"y": y}
 
 
 EXPORT_INPUTS = ("x",)

@@ -7,14 +7,19 @@ from torch import nn
 
 
 def setup(inputs, device):
-    t = {name: torch.from_numpy(array) for name, array in inputs.items()}
-    embed, heads, _ = t["wq"].shape
+    embed, heads, _ = inputs["wq"].shape
     model = nn.TransformerEncoderLayer(
-        embed, heads, dim_feedforward=t["w1"].shape[1], activation="gelu", layer_norm_eps=1e-5,
+        embed, heads, dim_feedforward=inputs["w1"].shape[1], activation="gelu", layer_norm_eps=1e-5,
         batch_first=True, norm_first=False,
-    )
-    # Canonical kernels are (in, out) with per-head attention kernels; torch stores (out, in).
-    model.load_state_dict({
+    ).to(device).eval()
+    return {"model": model, "compiled": torch.compile(model), "x": torch.from_numpy(inputs["x"]).to(device)}
+
+
+def load_weights(state, inputs):
+    t = {name: torch.from_numpy(array) for name, array in inputs.items()}
+    embed = t["x"].shape[-1]
+    # Canonical kernels are (in, out) with per-head attention kernels; torch stores (out, in), q, k, v stacked.
+    state["model"].load_state_dict({
         "self_attn.in_proj_weight": torch.cat([t[w].reshape(embed, embed).T for w in ("wq", "wk", "wv")]),
         "self_attn.in_proj_bias": torch.cat([t[b].flatten() for b in ("bq", "bk", "bv")]),
         "self_attn.out_proj.weight": t["wo"].reshape(embed, embed).T,
@@ -28,8 +33,6 @@ def setup(inputs, device):
         "norm2.weight": t["ln2_scale"],
         "norm2.bias": t["ln2_bias"],
     })
-    model.to(device).eval()
-    return {"model": model, "compiled": torch.compile(model), "x": t["x"].to(device)}
 
 
 def run(state):
@@ -38,7 +41,7 @@ def run(state):
 
 
 def result(state, y):
-    return {"y": y.cpu().numpy()}
+    return {"y": y}
 
 
 EXPORT_INPUTS = ("x",)
