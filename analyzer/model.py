@@ -11,6 +11,12 @@ Schema versions (record every change of format here):
      are refused: run the study again.
   3  Timing gains probes (the machine probe's time before each sample, from which reports tell how disturbed the
      machine was while a run was timed). Version 2 documents are still read (their timings have no probes).
+  4  Static figures leave out the harness's plumbing (analyzer.contract: load_weights, result, export, the export
+     constants, and what only they use); FileMetrics gains `plumbing` (what was left out, the left-out code's own
+     figures and the whole file's) and `ceremony_idioms` (family -> distinct idioms). Ceremony is counted by idiom
+     family, the same families for every framework ("gradient computation", "seeding", ...), not by the old
+     per-framework idiom names. Version 2 and 3 documents are still read: their files have no plumbing record
+     (they were measured whole), no ceremony_idioms, and the old ceremony keys.
 """
 
 from __future__ import annotations
@@ -21,9 +27,9 @@ import platform
 from dataclasses import dataclass, field
 from typing import Any, Mapping
 
-SCHEMA_VERSION = 3
+SCHEMA_VERSION = 4
 #: Versions from_dict accepts: a newer reader fills what an older document lacks with its defaults.
-READABLE_VERSIONS = (2, 3)
+READABLE_VERSIONS = (2, 3, 4)
 
 
 @dataclass(frozen=True)
@@ -41,8 +47,52 @@ class FunctionMetrics:
 
 
 @dataclass(frozen=True)
+class CodeFigures:
+    """Static figures of a body of code: the fields mean what FileMetrics's fields of the same names mean."""
+
+    sloc: int
+    statements: int
+    tokens: int
+    cyclomatic: int  #: decision points plus one, the code read as one program
+    cognitive: int
+    max_nesting: int
+    api_calls: int
+    api_distinct: int
+    api_unresolved: int
+    api_keywords: int
+    api_string_args: int
+    api_names: tuple[str, ...]
+    unresolved_calls: tuple[str, ...]
+    ceremony: Mapping[str, int]
+    ceremony_idioms: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
+
+    @property
+    def ceremony_total(self) -> int:
+        return sum(self.ceremony.values())
+
+    @property
+    def ceremony_distinct(self) -> int:
+        return sum(len(idioms) for idioms in self.ceremony_idioms.values())
+
+
+@dataclass(frozen=True)
+class Plumbing:
+    """What a file's scored figures leave out as the harness's plumbing (analyzer.contract.PLUMBING and
+    PLUMBING_CONSTANTS, with the top-level helpers, imports and constants only they use), kept beside them so
+    that figures "with plumbing" can be recomputed."""
+
+    parts: tuple[str, ...]  #: what was left out, in source order: "def result", "class Wrapper", "import np", "X ="
+    excluded: CodeFigures  #: the left-out code measured on its own (its API names resolved in the whole file)
+    whole: CodeFigures  #: the whole file, plumbing included (whole.cyclomatic = scored + excluded - 1)
+
+
+@dataclass(frozen=True)
 class FileMetrics:
-    """Static figures of one implementation file."""
+    """Static figures of one implementation file.
+
+    The figures (sloc to ceremony_idioms) cover the user's code: the file minus its plumbing, which `plumbing`
+    holds. A file without plumbing (a user's own corpus) is measured whole and has plumbing None.
+    """
 
     task: str  #: task folder name
     framework: str  #: canonical framework name
@@ -62,12 +112,20 @@ class FileMetrics:
     api_names: tuple[str, ...]  #: the distinct fully qualified API names, methods included, sorted
     unresolved_calls: tuple[str, ...]  #: each unresolved callee as written, with its function: "run: batch.to"
     imports: tuple[str, ...]  #: imported modules
-    ceremony: Mapping[str, int]  #: idiom -> occurrences, from the framework's ceremony table
-    functions: tuple[FunctionMetrics, ...] = ()  #: per-function breakdown
+    ceremony: Mapping[str, int]  #: idiom family -> occurrences, every family of the framework (static.ceremony)
+    functions: tuple[FunctionMetrics, ...] = ()  #: per-function breakdown, plumbing functions included
+    ceremony_idioms: Mapping[str, tuple[str, ...]] = field(default_factory=dict)  #: family -> distinct idioms
+    plumbing: Plumbing | None = None  #: what the figures leave out, and the whole file's figures; None: nothing
 
     @property
     def ceremony_total(self) -> int:
+        """Ceremony occurrences, all families."""
         return sum(self.ceremony.values())
+
+    @property
+    def ceremony_distinct(self) -> int:
+        """Distinct ceremony idioms, all families (an idiom belongs to one family)."""
+        return sum(len(idioms) for idioms in self.ceremony_idioms.values())
 
 
 @dataclass(frozen=True)
@@ -119,12 +177,25 @@ def _readable_version(data: Mapping[str, Any]) -> int:
 
 
 def file_metrics_from_dict(data: Mapping[str, Any]) -> FileMetrics:
-    values = dict(data)
+    values = _figure_values(data)
     values["functions"] = tuple(FunctionMetrics(**f) for f in values.get("functions", ()))
-    for key in ("api_names", "unresolved_calls", "imports"):
+    values["imports"] = tuple(values.get("imports", ()))
+    if values.get("plumbing") is not None:
+        plumbing = values["plumbing"]
+        values["plumbing"] = Plumbing(parts=tuple(plumbing["parts"]),
+                                      excluded=CodeFigures(**_figure_values(plumbing["excluded"])),
+                                      whole=CodeFigures(**_figure_values(plumbing["whole"])))
+    return FileMetrics(**values)
+
+
+def _figure_values(data: Mapping[str, Any]) -> dict[str, Any]:
+    """The JSON form's lists back as tuples, as the records hold them."""
+    values = dict(data)
+    for key in ("api_names", "unresolved_calls"):
         values[key] = tuple(values.get(key, ()))
     values["ceremony"] = dict(values.get("ceremony", {}))
-    return FileMetrics(**values)
+    values["ceremony_idioms"] = {family: tuple(idioms) for family, idioms in values.get("ceremony_idioms", {}).items()}
+    return values
 
 
 def static_environment() -> dict[str, str]:

@@ -180,9 +180,9 @@ def deploy_study(working: dict[str, int], tasks: int = 7) -> StudyResults:
 def test_deployments_round_trip_through_the_study_document() -> None:
     study = deploy_study({"torch": 2, "tensorflow": 1})
     data = json.loads(json.dumps(study.to_dict()))
-    assert data["schema_version"] == 3 and len(data["deployments"]) == 7 * 5
+    assert data["schema_version"] == 4 and len(data["deployments"]) == 7 * 5
     assert StudyResults.from_dict(data) == study
-    with pytest.raises(ValueError, match="schema_version 1 is not supported; expected 2 or 3"):
+    with pytest.raises(ValueError, match="schema_version 1 is not supported; expected 2 or 3 or 4"):
         StudyResults.from_dict({**data, "schema_version": 1})
 
 

@@ -28,7 +28,7 @@ def test_json_round_trip() -> None:
 def test_other_schema_versions_are_refused() -> None:
     data = report().to_dict()
     data["schema_version"] = 99
-    with pytest.raises(ValueError, match="schema_version 99 is not supported; expected 2 or 3"):
+    with pytest.raises(ValueError, match="schema_version 99 is not supported; expected 2 or 3 or 4"):
         StaticReport.from_dict(data)
 
 

@@ -159,3 +159,42 @@ def test_imports_are_listed() -> None:
 ])
 def test_normalize(name: str, expected: str) -> None:
     assert normalize(name) == expected
+
+
+@pytest.mark.parametrize(
+    ("code", "expected"),
+    [
+        # an optax loss returns an array: its .mean() is jax.Array.mean, not a method of an optimiser
+        ("import optax\nl = optax.softmax_cross_entropy_with_integer_labels(logits, y).mean()",
+         ["jax.Array.mean", "optax.softmax_cross_entropy_with_integer_labels"]),
+        ("import optax\nl = optax.losses.l2_loss(x).sum()", ["jax.Array.sum", "optax.losses.l2_loss"]),
+        # the rest of optax still builds optimisers; a schedule is a function of the step
+        ("import optax\ntx = optax.sgd(0.1)\ns = tx.init(p)", ["optax.sgd", "optax.GradientTransformation.init"]),
+        ("import optax\nlr = optax.cosine_decay_schedule(0.1, 10)\nlr(3)",
+         ["optax.cosine_decay_schedule", "optax.Schedule.__call__"]),
+        # torch.jit.script returns a ScriptModule, whose save is not torch.Tensor.save
+        ("import torch\ntorch.jit.script(m).save('m.pt')", ["torch.jit.ScriptModule.save", "torch.jit.script"]),
+        ("import torch\nep = torch.export.export(m, (x,))\nep.module()",
+         ["torch.export.export", "torch.export.ExportedProgram.module"]),
+        # compile() on a torch module is torch.nn.Module.compile (the compilation family counts it)
+        ("import torch\nclass Net(torch.nn.Module):\n    pass\nNet().compile()", ["torch.nn.Module.compile"]),
+        ("import torch\nm = torch.nn.Sequential(torch.nn.ReLU()).to('cpu')\nm.compile()",
+         ["torch.nn.Sequential.to", "torch.nn.Sequential", "torch.nn.ReLU", "torch.nn.Sequential.compile"]),
+        # load_model gives a model back, not a tensor
+        ("import keras\nm = keras.models.load_model('m.keras')\nm.predict(x)",
+         ["keras.models.load_model", "keras.Model.predict"]),
+        # what a constructor call passes types the class's __init__ parameters
+        ("from flax import nnx\nclass B(nnx.Module):\n    def __init__(self, *, rngs):\n        self.k = rngs.params()\n"
+         "B(rngs=nnx.Rngs(0))", ["flax.nnx.Rngs.params", "flax.nnx.Rngs"]),
+    ],
+)
+def test_resolver_slips(code: str, expected: list[str]) -> None:
+    assert calls(code) == expected
+
+
+def test_keyword_names_are_recorded() -> None:
+    code = "import keras\nkeras.layers.Dense(4, activation='relu', use_bias=False)\nm(x, training=True)\n"
+    surface = analyze_api(cst.parse_module(code))
+    assert [(u.name, u.keyword_names, u.keywords) for u in surface.uses] == [
+        ("keras.layers.Dense", ("activation", "use_bias"), 2)]
+    assert [(u.text, u.keyword_names) for u in surface.unresolved] == [("m", ("training",))]

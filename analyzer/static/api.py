@@ -15,8 +15,9 @@ from __future__ import annotations
 
 import builtins
 import dataclasses
+from collections import ChainMap
 from dataclasses import dataclass, field
-from typing import Iterable, Sequence, Union
+from typing import Collection, Iterable, MutableMapping, Sequence, Union
 
 import libcst as cst
 from libcst.helpers import get_full_name_for_node
@@ -115,14 +116,37 @@ TRANSFORMS = frozenset({
 #: Lower-case names that are classes all the same.
 LOWERCASE_CLASSES = frozenset({"torch.device", "torch.dtype", "torch.no_grad", "torch.enable_grad",
                                "torch.inference_mode", "torch.autocast", "tensorflow.device", "tensorflow.name_scope"})
+#: optax functions that compute on arrays and return an array (its losses; the rest of optax builds optimisers).
+OPTAX_ARRAY_FUNCTIONS = (
+    "convex_kl_divergence", "cosine_distance", "cosine_similarity", "ctc_loss", "ctc_loss_with_forward_probs",
+    "generalized_kl_divergence", "global_norm", "hinge_loss", "huber_loss", "kl_divergence", "l2_loss", "log_cosh",
+    "ntxent", "safe_norm", "safe_softmax_cross_entropy", "sigmoid_binary_cross_entropy", "sigmoid_focal_loss",
+    "smooth_labels", "softmax_cross_entropy", "softmax_cross_entropy_with_integer_labels", "squared_error",
+)
+#: optax's learning-rate schedules: each returns a function of the step count.
+OPTAX_SCHEDULES = (
+    "constant_schedule", "cosine_decay_schedule", "cosine_onecycle_schedule", "exponential_decay", "join_schedules",
+    "linear_onecycle_schedule", "linear_schedule", "piecewise_constant_schedule", "piecewise_interpolate_schedule",
+    "polynomial_schedule", "sgdr_schedule", "warmup_constant_schedule", "warmup_cosine_decay_schedule",
+    "warmup_exponential_decay_schedule",
+)
 #: Functions whose result is not the framework's default tensor.
 RETURNS: dict[str, Origin] = {
     "jax.device_get": OTHER, "keras.ops.convert_to_numpy": OTHER, "tensorflow.make_ndarray": OTHER,
     "jax.random.split": Inst("jax.Array"), "jax.tree_util.tree_map": None, "jax.tree.map": None,
+    # compiled or exported programs are modules, not tensors: torch.jit.script(m).save(...) saves a ScriptModule
+    "torch.jit.script": Inst("torch.jit.ScriptModule"), "torch.jit.trace": Inst("torch.jit.ScriptModule"),
+    "torch.jit.load": Inst("torch.jit.ScriptModule"), "torch.export.export": Inst("torch.export.ExportedProgram"),
+    "torch.export.load": Inst("torch.export.ExportedProgram"),
+    "keras.models.load_model": Inst("keras.Model"), "keras.saving.load_model": Inst("keras.Model"),
+    **{f"optax.{name}": Inst("jax.Array") for name in OPTAX_ARRAY_FUNCTIONS},
+    **{f"optax.{name}": Inst("optax.Schedule") for name in OPTAX_SCHEDULES},
 }
-#: Prefixes whose functions return something other than a tensor.
+#: Prefixes whose functions return something other than a tensor (the first that matches decides).
 RETURNS_BY_PREFIX: tuple[tuple[str, Origin], ...] = (
     ("optax.apply_updates", None),
+    ("optax.losses.", Inst("jax.Array")),
+    ("optax.schedules.", Inst("optax.Schedule")),
     ("optax.", Inst("optax.GradientTransformation")),
 )
 #: Keras ships inside TensorFlow as tf.keras and standalone as keras: one API, one name.
@@ -170,7 +194,7 @@ def _knowledge(origin: Origin) -> int:
     return 2
 
 
-def _is_class_name(qname: str) -> bool:
+def is_class_name(qname: str) -> bool:
     last = qname.rsplit(".", 1)[-1]
     return last[:1].isupper() or qname in LOWERCASE_CLASSES
 
@@ -185,8 +209,14 @@ class ApiUse:
     name: str  #: fully qualified, normalised: "torch.nn.Linear", "torch.Tensor.to", "keras.Model.fit"
     kind: str  #: "call", "decorator" (applied without a call) or "reference" (passed or stored as a value)
     function: str  #: the enclosing function's qualified name, or "<module>"
-    keywords: int = 0  #: keyword arguments passed (calls)
+    keyword_names: tuple[str, ...] = ()  #: names of the keyword arguments passed, in order (calls)
     string_args: int = 0  #: string-valued arguments, configuration by string such as activation="relu" (calls)
+    plumbing: bool = False  #: inside a top-level statement the caller marked as plumbing (analyze_api's argument)
+
+    @property
+    def keywords(self) -> int:
+        """Keyword arguments passed (calls)."""
+        return len(self.keyword_names)
 
 
 @dataclass(frozen=True)
@@ -195,6 +225,8 @@ class Unresolved:
 
     text: str  #: the callee as written, e.g. "batch.to"
     function: str  #: the enclosing function's qualified name, or "<module>"
+    keyword_names: tuple[str, ...] = ()  #: names of the keyword arguments passed, in order
+    plumbing: bool = False  #: inside a top-level statement marked as plumbing
 
 
 @dataclass(frozen=True)
@@ -211,21 +243,32 @@ class _ClassInfo:
     attrs: dict[str, Origin] = field(default_factory=dict)
 
 
-def analyze_api(module: cst.Module) -> ApiSurface:
-    """Resolve every framework call, decorator and reference in a parsed module."""
+def analyze_api(module: cst.Module, plumbing: Collection[int] = ()) -> ApiSurface:
+    """Resolve every framework call, decorator and reference in a parsed module.
+
+    `plumbing` holds indices into `module.body`: the uses inside those top-level statements are marked `plumbing`,
+    and what is learned there (what a dict key or attribute holds, what a call passes) is seen only there, so
+    the rest of the file resolves as if the plumbing were not in it.
+    """
     # Learning passes find what functions return, what callers pass and what attributes and dict keys hold; the
     # last pass records the uses with that knowledge, so a helper defined below its caller is still understood.
     learner = _Resolver(module, recording=False)
-    walk(learner, module)
+    _walk_module(learner, module, plumbing)
     for _ in range(LEARNING_PASSES - 1):
         known = learner.facts()
         learner = _Resolver(module, recording=False, learned=learner)
-        walk(learner, module)
+        _walk_module(learner, module, plumbing)
         if learner.facts() == known:
             break
     recorder = _Resolver(module, recording=True, learned=learner)
-    walk(recorder, module)
+    _walk_module(recorder, module, plumbing)
     return ApiSurface(tuple(recorder.uses), tuple(recorder.unresolved), tuple(dict.fromkeys(recorder.imports)))
+
+
+def _walk_module(resolver: "_Resolver", module: cst.Module, plumbing: Collection[int]) -> None:
+    for index, statement in enumerate(module.body):
+        resolver.enter_plumbing(index in plumbing)
+        walk(resolver, statement)
 
 
 #: Fields that hold only whitespace, punctuation or operators: never worth descending into.
@@ -283,9 +326,15 @@ class _Resolver(cst.CSTVisitor):
         self.classes_stack: list[str] = []
         self.classes: dict[str, _ClassInfo] = learned.classes if learned else {}
         self.returns: dict[str, Origin] = learned.returns if learned else {}
-        self.members: dict[str, Origin] = learned.members if learned else {}
+        #: what an attribute or string dict key holds, learned outside the plumbing, and (overlay) inside it
+        self.kept_members: dict[str, Origin] = learned.kept_members if learned else {}
+        self.plumbing_members: dict[str, Origin] = learned.plumbing_members if learned else {}
         #: (function, parameter index or keyword) -> origin of the argument at the first call site that knew it
-        self.arguments: dict[tuple[str, int | str], Origin] = learned.arguments if learned else {}
+        self.kept_arguments: dict[tuple[str, int | str], Origin] = learned.kept_arguments if learned else {}
+        self.plumbing_arguments: dict[tuple[str, int | str], Origin] = learned.plumbing_arguments if learned else {}
+        self.members: MutableMapping[str, Origin] = self.kept_members
+        self.arguments: MutableMapping[tuple[str, int | str], Origin] = self.kept_arguments
+        self.in_plumbing = False
         self.uses: list[ApiUse] = []
         self.unresolved: list[Unresolved] = []
         self.imports: list[str] = []
@@ -296,8 +345,19 @@ class _Resolver(cst.CSTVisitor):
 
     def facts(self) -> int:
         """How much has been learned: grows with every new or better-known fact."""
-        tables = [self.returns, self.members, self.arguments, *(info.attrs for info in self.classes.values())]
+        tables = [self.returns, self.kept_members, self.plumbing_members, self.kept_arguments,
+                  self.plumbing_arguments, *(info.attrs for info in self.classes.values())]
         return sum(_knowledge(origin) for table in tables for origin in table.values())
+
+    def enter_plumbing(self, inside: bool) -> None:
+        """Start a top-level statement: inside plumbing, facts are read from both layers and learned into the
+        plumbing's own (a ChainMap writes to its first map), so plumbing never changes how the rest resolves."""
+        self.in_plumbing = inside
+        if inside:
+            self.members = ChainMap(self.plumbing_members, self.kept_members)
+            self.arguments = ChainMap(self.plumbing_arguments, self.kept_arguments)
+        else:
+            self.members, self.arguments = self.kept_members, self.kept_arguments
 
     @staticmethod
     def learn(table: dict, key: object, origin: Origin) -> None:
@@ -446,6 +506,8 @@ class _Resolver(cst.CSTVisitor):
 
     def _learn_arguments(self, node: cst.Call) -> None:
         callee = self.origin(node.func)
+        if isinstance(callee, UserClass):  # constructing a user class calls its __init__
+            callee = UserFn(f"{callee.name}.__init__")
         if not isinstance(callee, UserFn):
             return
         for index, arg in enumerate(node.args):
@@ -692,10 +754,10 @@ class _Resolver(cst.CSTVisitor):
             for prefix, result in RETURNS_BY_PREFIX:
                 if qname.startswith(prefix):
                     return result
-            if _is_class_name(qname):
+            if is_class_name(qname):
                 return Inst(qname)
             owner = qname.rsplit(".", 1)[0]
-            if _is_class_name(owner):  # a factory classmethod: tf.data.Dataset.from_tensor_slices(...)
+            if is_class_name(owner):  # a factory classmethod: tf.data.Dataset.from_tensor_slices(...)
                 return Inst(owner)
             return _default_tensor(qname)
         if isinstance(callee, Inst):
@@ -718,12 +780,14 @@ class _Resolver(cst.CSTVisitor):
             return
         kind, name = self._callee_name(node.func)
         if kind == "framework":
-            keywords = sum(1 for arg in node.args if arg.keyword is not None)
+            keywords = tuple(arg.keyword.value for arg in node.args if arg.keyword is not None)
             strings = sum(1 for arg in node.args
                           if isinstance(arg.value, (cst.SimpleString, cst.ConcatenatedString, cst.FormattedString)))
-            self.uses.append(ApiUse(name, "call", self.where, keywords, strings))
+            self.uses.append(ApiUse(name, "call", self.where, keywords, strings, self.in_plumbing))
         elif kind == "unresolved":
-            self.unresolved.append(Unresolved(self.module.code_for_node(node.func)[:120], self.where))
+            keywords = tuple(arg.keyword.value for arg in node.args if arg.keyword is not None)
+            self.unresolved.append(Unresolved(self.module.code_for_node(node.func)[:120], self.where, keywords,
+                                              self.in_plumbing))
 
     def _callee_name(self, func: cst.BaseExpression) -> tuple[str, str]:
         """("framework", qualified name) | ("other", "") | ("unresolved", "")."""
@@ -778,7 +842,7 @@ class _Resolver(cst.CSTVisitor):
             return
         origin = self.origin(node)
         if isinstance(origin, Ref) and _framework(origin.qname):
-            self.uses.append(ApiUse(origin.qname, kind, self.where))
+            self.uses.append(ApiUse(origin.qname, kind, self.where, plumbing=self.in_plumbing))
 
 
 def iter_names(uses: Iterable[ApiUse]) -> list[str]:

@@ -23,8 +23,18 @@ def file_cyclomatic(tree: ast.Module) -> tuple[int, dict[str, int]]:
     visitor = ComplexityVisitor.from_ast(tree)
     functions = [block for block in visitor.blocks if not hasattr(block, "methods")]
     per_function = {_qualified(block.classname, block.name): block.complexity for block in functions}
-    decisions = (visitor.complexity - 1) + sum(block.complexity - 1 for block in functions)
-    return decisions + 1, per_function
+    return _decisions(visitor, functions) + 1, per_function
+
+
+def statements_cyclomatic(statements: list[ast.stmt]) -> int:
+    """Cyclomatic complexity of some top-level statements read as a program of their own. Decisions add up over
+    top-level statements, so a file's figure less these statements' decisions is the figure of the rest."""
+    visitor = ComplexityVisitor.from_ast(ast.Module(body=statements, type_ignores=[]))
+    return _decisions(visitor, [block for block in visitor.blocks if not hasattr(block, "methods")]) + 1
+
+
+def _decisions(visitor: ComplexityVisitor, functions: list) -> int:
+    return (visitor.complexity - 1) + sum(block.complexity - 1 for block in functions)
 
 
 def _qualified(classname: str | None, name: str) -> str:
@@ -37,8 +47,14 @@ def file_cognitive(source: str) -> tuple[int, dict[str, int]]:
     return int(result.complexity), {fn.name.replace("::", "."): int(fn.complexity) for fn in result.functions}
 
 
+def text_cognitive(source: str) -> int:
+    """Cognitive complexity of a piece of source made of whole top-level statements (it adds up over them)."""
+    return int(complexipy.code_complexity(source).complexity) if source.strip() else 0
+
+
 def block_structure(tree: ast.Module) -> dict[ast.AST, tuple[int, int]]:
-    """(statements, deepest control-flow nesting) of the module and of every function and class, in one pass.
+    """(statements, deepest control-flow nesting) of the module, of every function and class, and of every top-level
+    statement, in one pass.
 
     Statements are ast statement nodes, docstrings excluded; a block's own `def` line counts as one. Nesting counts
     compound statements (if, for, while, with, try, match), not definitions: a nested function restarts at zero.
@@ -53,6 +69,8 @@ def block_structure(tree: ast.Module) -> dict[ast.AST, tuple[int, int]]:
                 inner = found[child] = measure(child, 0)
             else:
                 inner = measure(child, level + isinstance(child, _NESTING))
+                if node is tree:
+                    found[child] = inner
             statements += inner[0]
             deepest = max(deepest, inner[1])
         return statements, deepest
