@@ -28,9 +28,11 @@ from analyzer.errors import FieldError
 from analyzer.frameworks import UnknownFrameworkError, canonical_framework
 from analyzer.model import StudyResults
 from analyzer.scoring import (
-    DEFAULT_VARIANT, DEPLOY_FIELDS, DEPLOY_MODE, DIMENSIONS, HIGHER_IS_BETTER, RUN_FIELDS, STATIC_FIELDS, STATIC_MODE,
-    Measurement, Scorecard, build_dataclass, measurements, paired_test,
+    BEST_MODE, DEFAULT_VARIANT, DEPLOY_FIELDS, DEPLOY_MODE, DERIVED_FIELDS, DIMENSIONS, HIGHER_IS_BETTER, RUN_FIELDS,
+    SIZELESS, STATIC_FIELDS, STATIC_MODE, Measurement, Scorecard, build_dataclass, measurements, paired_test,
+    primary_size,
 )
+from analyzer.spec import SIZES
 
 if sys.version_info >= (3, 11):
     import tomllib
@@ -41,8 +43,8 @@ VERDICTS = ("supported", "contradicted", "inconclusive")
 TESTS = ("paired", "winner_varies")
 EXPECTATIONS = ("lower", "higher", "better", "worse")
 MODES = (STATIC_MODE, "eager", "compiled")
-_FIELDS = {"id", "statement", "survey", "test", "metric", "dimension", "mode", "a", "b", "expect", "frameworks",
-           "threshold", "alpha", "min_tasks"}
+_FIELDS = {"id", "statement", "survey", "test", "metric", "dimension", "mode", "size", "a", "b", "expect",
+           "frameworks", "threshold", "alpha", "min_tasks"}
 
 
 class ClaimsError(FieldError):
@@ -71,6 +73,7 @@ class Claim:
     metric: str = ""  #: a raw figure (STATIC_FIELDS, RUN_FIELDS, DEPLOY_FIELDS), or ""
     dimension: str = ""  #: a scoring dimension, or ""
     mode: str = ""  #: mode of a run metric for both sides ("eager" when left out)
+    size: str = ""  #: input size of a run metric ("" = the study's primary, smallest, size)
     a: Side | None = None  #: paired: the claim's subject
     b: Side | None = None  #: paired: what it is compared with
     expect: str = ""  #: paired: a's values are "lower" / "higher", or "better" / "worse" than b's
@@ -152,7 +155,8 @@ def _parse_claim(table: Mapping[str, Any], source: str, where: str) -> Claim:
         if not isinstance(table.get(name), str) or not table[name].strip():
             raise fail(name, "expected a non-empty string")
     where = f"claim[id={table['id']}]"
-    text = {name: table.get(name, "") for name in ("survey", "test", "metric", "dimension", "mode", "expect")}
+    text = {name: table.get(name, "") for name in ("survey", "test", "metric", "dimension", "mode", "size",
+                                                   "expect")}
     for name, value in text.items():
         if not isinstance(value, str):
             raise fail(name, f"expected a string, got {value!r}")
@@ -162,10 +166,14 @@ def _parse_claim(table: Mapping[str, Any], source: str, where: str) -> Claim:
     if bool(metric) == bool(dimension):
         raise fail("metric", "expected exactly one of 'metric' or 'dimension'")
     if metric:
-        _check_choice(fail, "metric", metric, STATIC_FIELDS + RUN_FIELDS + DEPLOY_FIELDS)
+        _check_choice(fail, "metric", metric, STATIC_FIELDS + RUN_FIELDS + DERIVED_FIELDS + DEPLOY_FIELDS)
     if dimension:
         _check_choice(fail, "dimension", dimension, DIMENSIONS)
-    modeless = bool(dimension) or metric in STATIC_FIELDS + DEPLOY_FIELDS
+    modeless = bool(dimension) or metric in STATIC_FIELDS + DEPLOY_FIELDS + DERIVED_FIELDS
+    if text["size"]:
+        if bool(dimension) or metric in STATIC_FIELDS + DEPLOY_FIELDS:
+            raise fail("size", f"{dimension or metric} has no input size; leave 'size' out")
+        _check_choice(fail, "size", text["size"], SIZES)
     if text["mode"]:
         if modeless:
             raise fail("mode", f"{dimension or metric} has no modes; leave 'mode' out")
@@ -176,14 +184,14 @@ def _parse_claim(table: Mapping[str, Any], source: str, where: str) -> Claim:
         _check_choice(fail, "expect", text["expect"], ("better", "worse") if dimension else EXPECTATIONS)
         if a == b:
             raise fail("b", f"expected something other than a ({a.label()})")
-        return Claim(table["id"], table["statement"], text["survey"], test, metric, dimension, text["mode"], a, b,
-                     text["expect"], **options)
+        return Claim(table["id"], table["statement"], text["survey"], test, metric, dimension, text["mode"],
+                     text["size"], a, b, text["expect"], **options)
     frameworks = table.get("frameworks", [])
     if not isinstance(frameworks, list) or any(not isinstance(f, str) for f in frameworks):
         raise fail("frameworks", "expected a list of framework names")
     names = tuple(_framework(f, "frameworks", fail) for f in frameworks)
     return Claim(table["id"], table["statement"], text["survey"], test, metric, dimension, text["mode"],
-                 frameworks=names, **options)
+                 text["size"], frameworks=names, **options)
 
 
 def _check_choice(fail: Any, name: str, value: str, choices: Sequence[str]) -> None:
@@ -249,6 +257,8 @@ def _mode(claim: Claim, side_mode: str = "") -> str:
         return STATIC_MODE
     if claim.metric in DEPLOY_FIELDS:
         return DEPLOY_MODE
+    if claim.metric in DERIVED_FIELDS:
+        return BEST_MODE
     return side_mode or claim.mode or "eager"
 
 
@@ -258,8 +268,9 @@ def _values(claim: Claim, framework: str, mode: str, rows: Sequence[Measurement]
     if claim.dimension:
         score = scorecard.dimension(claim.dimension, framework)
         return {t.task: t.relative for t in score.tasks} if score else {}
-    return {r.task: r.value for r in rows if (r.framework, r.variant, r.mode, r.metric)
-            == (framework, DEFAULT_VARIANT, mode, claim.metric)}
+    size = "" if mode in SIZELESS else (claim.size or scorecard.settings.size or primary_size(rows))
+    return {r.task: r.value for r in rows if (r.framework, r.variant, r.mode, r.metric, r.size)
+            == (framework, DEFAULT_VARIANT, mode, claim.metric, size)}
 
 
 def _lower_is_better(claim: Claim) -> bool:
@@ -308,7 +319,7 @@ def _expected_sign(claim: Claim) -> int:
 
 def _side_label(claim: Claim, side: Side) -> str:
     assert claim.a is not None and claim.b is not None
-    if claim.dimension or _mode(claim) in (STATIC_MODE, DEPLOY_MODE):
+    if claim.dimension or _mode(claim) in (STATIC_MODE, DEPLOY_MODE, BEST_MODE):
         return side.framework
     modes_differ = _mode(claim, claim.a.mode) != _mode(claim, claim.b.mode)
     return f"{side.framework}/{_mode(claim, side.mode)}" if modes_differ else side.framework
@@ -338,7 +349,8 @@ def _winner_varies(claim: Claim, rows: Sequence[Measurement], scorecard: Scoreca
     evidence: dict[str, float | int | str] = {"tasks": len(tasks), "threshold": claim.threshold,
                                                "top share": share, **{f"best {fw}": w for fw, w in wins.items()}}
     listing = ", ".join(f"{fw} {_g(round(w, 1))}" for fw, w in sorted(wins.items(), key=lambda kv: -kv[1]))
-    subject = claim.subject if mode in (STATIC_MODE, DEPLOY_MODE) else f"{claim.subject}@{mode}"
+    subject = claim.subject if mode in (STATIC_MODE, DEPLOY_MODE, BEST_MODE) else f"{claim.subject}@{mode}"
+    subject += f"@{claim.size}" if claim.size else ""
     summary = f"best per task ({subject}): {listing} of {len(tasks)}"
     verdict = "contradicted" if share >= claim.threshold else "supported"
     return ClaimResult(claim, verdict, summary, evidence, tasks)
