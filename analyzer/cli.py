@@ -194,7 +194,7 @@ def deploy_cmd(
     path: Optional[List[str]] = typer.Option(None, "--path", "-p", help="Only these deployment paths "
                                              "(torch_export, onnx, torchscript, saved_model, litert, jax_export, "
                                              "jax2tf)."),
-    size: str = typer.Option("small", "--size", help="small (CPU-sized) or full (GPU-sized)."),
+    size: str = typer.Option("small", "--size", help="small (overhead-bound), medium (compute-bound on one CPU core) or full (GPU-sized)."),
     threads: int = typer.Option(1, "--threads", help="Threads per framework (0: every available core)."),
     out: Path = typer.Option(Path("results"), "--out", help="Folder for deployments.jsonl and study.json."),
     resume: bool = typer.Option(False, "--resume", help="Keep the records already in --out and measure the rest."),
@@ -409,7 +409,7 @@ def validate_cmd(
     tasks: Optional[List[str]] = typer.Argument(None, help="Task ids (default: every task)."),
     mode: List[str] = typer.Option(["eager"], "--mode", "-m", help="Modes to run: eager, compiled."),
     no_exec: bool = typer.Option(False, "--no-exec", help="Check layout, spec and parsing only; run nothing."),
-    size: str = typer.Option("small", "--size", help="Input size: small or full."),
+    size: str = typer.Option("small", "--size", help="Input size: small, medium or full."),
     timeout: float = typer.Option(300.0, "--timeout", help="Seconds a run may go without finishing."),
     root: Optional[Path] = typer.Option(None, "--root", help="A folder holding tasks/ and reference_impls/ "
                                         "(default: the current folder if it has tasks/, else the project's)."),
