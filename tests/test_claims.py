@@ -144,6 +144,10 @@ def test_check_claims_over_a_whole_study_and_json_round_trip() -> None:
     ("[[claim]]\nid = 'a'\nstatement = 's'\ndimension = 'speed'\nexpect = 'lower'\na = 'torch'\nb = 'jax'\n",
      "claim[id=a].expect", "expected one of better, worse, got 'lower'"),
     ("[[claim]]\nid = 'a'\nstatement = 's'\ntest = 'anova'\nmetric = 'sloc'\n", "claim[id=a].test", "expected one of"),
+    ("[[claim]]\nid = 'a'\nstatement = 's'\nmetric = 'sloc'\nsize = 'medium'\n", "claim[id=a].size",
+     "sloc has no input size; leave 'size' out"),
+    ("[[claim]]\nid = 'a'\nstatement = 's'\nmetric = 'best_s'\nsize = 'huge'\n", "claim[id=a].size",
+     "expected one of small, medium, full, got 'huge'"),
     ("[[claim]]\nid = 'a'\nstatement = 's'\ntest = 'winner_varies'\nmetric = 'sloc'\nthreshold = 2\n",
      "claim[id=a].threshold", "expected a number in (0, 1], got 2"),
     ("[[claim]]\nid = 'a'\nstatement = 's'\ntest = 'winner_varies'\nmetric = 'sloc'\nmin_tasks = 0\n",
@@ -161,3 +165,16 @@ def test_bad_claims_files_name_the_file_and_field(tmp_path, text: str, field: st
         load_claims(path)
     assert str(caught.value).startswith(f"{path}: field '{field}': ")
     assert expected in str(caught.value)
+
+
+def test_a_speed_claim_reads_the_size_it_names() -> None:
+    # torch is faster at small, jax at medium: the same claim gets opposite verdicts at the two sizes.
+    runs = [make_run(f"t{i}", fw, mode, size=size, median_s=time * (1 + i / 10))
+            for i in range(6) for mode in ("eager", "compiled")
+            for fw, size, time in (("torch", "small", 0.001), ("jax", "small", 0.004),
+                                   ("torch", "medium", 0.020), ("jax", "medium", 0.010))]
+    study = make_study([], runs)
+    claim = "metric = 'best_s'\na = 'torch'\nb = 'jax'\nexpect = 'lower'\n"
+    assert verdict(claim + "size = 'small'\n", study).verdict == "supported"
+    assert verdict(claim + "size = 'medium'\n", study).verdict == "contradicted"
+    assert verdict(claim, study).verdict == "supported"  # the default: the smallest size
