@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+import sys
+import threading
 import time
 
 import numpy as np
 import pytest
 
+from analyzer.execution import measure
 from analyzer.execution.measure import PeakMemory, TimingPolicy, probe, time_run
 from analyzer.execution.stats import bootstrap_median_interval, describe_interference, interference, summarize
 from analyzer.model import RunRecord, Timing
@@ -80,6 +83,26 @@ def test_the_study_line_counts_disturbed_timings() -> None:
 def test_peak_memory_sees_an_allocation() -> None:
     with PeakMemory() as memory:
         block = np.ones(64 * 2**20 // 8)  # 64 MiB, touched
+        time.sleep(0.02)
+        del block
+    assert memory.growth_mb > 48
+
+
+@pytest.mark.skipif(not sys.platform.startswith("linux"), reason="the kernel's peak is read from /proc")
+def test_peak_memory_runs_nothing_beside_the_timed_code_and_misses_no_brief_peak() -> None:
+    # A sampling thread would slow the timed samples (issue 11) and miss a peak shorter than its interval.
+    threads = threading.active_count()
+    with PeakMemory() as memory:
+        assert threading.active_count() == threads
+        block = np.ones(64 * 2**20 // 8)  # 64 MiB, touched and freed at once
+        del block
+    assert memory.growth_mb > 48
+
+
+def test_peak_memory_samples_where_the_kernel_peak_cannot_be_reset(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(measure, "_reset_kernel_peak", lambda: False)
+    with PeakMemory() as memory:
+        block = np.ones(64 * 2**20 // 8)
         time.sleep(0.02)
         del block
     assert memory.growth_mb > 48
