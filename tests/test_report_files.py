@@ -130,6 +130,6 @@ def test_html_and_markdown_render_a_static_only_study() -> None:
     study = make_study([make_file(t, fw, sloc=10 + i) for i, t in enumerate("abcde") for fw in ("torch", "jax")])
     report = build_report(study, settings=SETTINGS)
     assert "no timings in this study" in html_report(report)
-    assert "| speed | 1 | 0 | – | – | skipped: no median\\_s@eager or median\\_s@compiled in this study |" \
+    assert "| speed | 1 | 0 | – | – | skipped: no best\\_s in this study |" \
         in markdown(report)
     assert measurements(study)

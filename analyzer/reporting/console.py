@@ -14,6 +14,7 @@ from analyzer.catalog import Catalog
 from analyzer.execution.stats import DISTURBED_RATIO, interference
 from analyzer.frameworks import FRAMEWORKS
 from analyzer.model import FileMetrics, RunRecord, StaticReport
+from analyzer.spec import SIZES
 from analyzer.validation import Finding
 
 STATUS_STYLE = {
@@ -134,27 +135,29 @@ def run_table(records: Sequence[RunRecord]) -> Table:
         table.add_column(f"{mode} ms", justify="right")
         table.add_column("first s", justify="right")
     table.add_column("mem MiB", justify="right")
-    by_key = {(r.task, r.framework, r.variant, r.mode): r for r in records}
-    rows = sorted({(r.task, r.framework, r.variant) for r in records},
-                  key=lambda k: (k[0], _framework_order(k[1]), k[2]))
+    by_key = {r.key: r for r in records}
+    sizes = sorted({r.size for r in records}, key=lambda size: (SIZES.index(size) if size in SIZES else 9, size))
+    rows = sorted({(r.task, r.size, r.framework, r.variant) for r in records},
+                  key=lambda k: (k[0], sizes.index(k[1]), _framework_order(k[2]), k[3]))
     disturbed = {r.key for r, ratio in zip(records, interference([r.timing for r in records]))
                  if ratio is not None and ratio > DISTURBED_RATIO}
     fastest = {}
-    for (task, _, _), mode in ((row, mode) for row in rows for mode in modes):
-        times = [r.timing.median_s for r in records if r.task == task and r.mode == mode and r.timing]
-        fastest[(task, mode)] = min(times) if times else None
+    for (task, size, _, _), mode in ((row, mode) for row in rows for mode in modes):
+        times = [r.timing.median_s for r in records if (r.task, r.size, r.mode) == (task, size, mode) and r.timing]
+        fastest[(task, size, mode)] = min(times) if times else None
     previous = None
-    for task, framework, variant in rows:
+    for task, size, framework, variant in rows:
         cells = []
         for mode in modes:
-            record = by_key.get((task, framework, variant, mode))
-            cells.extend(_run_cells(record, fastest[(task, mode)],
-                                    disturbed=(task, framework, variant, mode) in disturbed))
-        memory = [r.peak_host_mb for m in modes if (r := by_key.get((task, framework, variant, m))) and r.peak_host_mb]
+            key = (task, framework, variant, mode, size)
+            cells.extend(_run_cells(by_key.get(key), fastest[(task, size, mode)], disturbed=key in disturbed))
+        memory = [r.peak_host_mb for m in modes if (r := by_key.get((task, framework, variant, m, size)))
+                  and r.peak_host_mb]
         label = framework if variant == "default" else f"{framework} ({variant})"
-        table.add_row(escape(task) if task != previous else "", escape(label), *cells,
+        title = task if len(sizes) == 1 else f"{task} ({size})"
+        table.add_row(escape(title) if title != previous else "", escape(label), *cells,
                       f"{max(memory):.0f}" if memory else "")
-        previous = task
+        previous = title
     return table
 
 
