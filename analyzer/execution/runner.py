@@ -15,7 +15,6 @@ from __future__ import annotations
 
 import json
 import os
-import select
 import shutil
 import signal
 import subprocess
@@ -35,10 +34,7 @@ ENV_WHITELIST = (
     "NVIDIA_VISIBLE_DEVICES", "CUDA_HOME", "TRITON_CACHE_DIR",
 )
 OUTPUT_TAIL = 800
-#: How often the parent checks a running job's limits. A finished record wakes it at once (the worker signals each
-#: one on a pipe), so this only bounds how late a limit is enforced; each check wakes the parent, and on a busy
-#: machine a parent waking every 20 ms slowed the worker's timed samples by 2-5% (issue 11).
-CHECK_S = 0.1
+POLL_S = 0.02
 
 
 @dataclass(frozen=True)
@@ -104,13 +100,11 @@ class WorkerProcess:
         self.results.touch()
         self.output = self.dir / "output.txt"
         self._output_file = open(self.output, "wb")
-        self._signals, signal_end = os.pipe()  # the worker writes a byte there after each record
         self.proc = subprocess.Popen(
-            [sys.executable, "-m", "analyzer.execution.worker", framework, str(self.results), str(signal_end)],
+            [sys.executable, "-m", "analyzer.execution.worker", framework, str(self.results)],
             stdin=subprocess.PIPE, stdout=self._output_file, stderr=subprocess.STDOUT, cwd=self.dir,
-            env=self._env(), start_new_session=True, pass_fds=(signal_end,),
+            env=self._env(), start_new_session=True,
         )
-        os.close(signal_end)
         self.seen = 0
 
     def submit(self, job: Job) -> None:
@@ -143,17 +137,7 @@ class WorkerProcess:
                 self.kill()
                 return {"status": "crashed", "reason": f"exceeded the memory limit ({rss:.0f} MiB > "
                                                        f"{limits.memory_mb:.0f} MiB resident)"}
-            self._await_signal(CHECK_S)
-
-    def _await_signal(self, timeout: float) -> None:
-        """Sleep until the worker signals a record, or for `timeout` seconds."""
-        if self._signals < 0:
-            time.sleep(timeout)
-            return
-        readable, _, _ = select.select([self._signals], [], [], timeout)
-        if readable and not os.read(self._signals, 4096):  # end of file: the worker is gone, poll() says how
-            os.close(self._signals)
-            self._signals = -1
+            time.sleep(POLL_S)
 
     def _next_record(self) -> dict[str, Any] | None:
         lines = self.results.read_text(encoding="utf-8").splitlines()
@@ -191,9 +175,6 @@ class WorkerProcess:
                 pass
         self.kill()  # also reaps children a worker left behind
         self._output_file.close()
-        if self._signals >= 0:
-            os.close(self._signals)
-            self._signals = -1
         shutil.rmtree(self.dir, ignore_errors=True)
 
     def _env(self) -> dict[str, str]:

@@ -1,18 +1,16 @@
 """The worker process: runs jobs of one framework, one at a time, as the parent sends them.
 
-    python -m analyzer.execution.worker FRAMEWORK RESULTS_FILE [SIGNAL_FD]
-    python -m analyzer.execution.worker reload-RUNTIME RESULTS_FILE [SIGNAL_FD]  (reloads deployment artifacts)
+    python -m analyzer.execution.worker FRAMEWORK RESULTS_FILE
+    python -m analyzer.execution.worker reload-RUNTIME RESULTS_FILE  (reloads deployment artifacts; see deploy.py)
 
 The parent writes one JSON job per line on stdin; for each, the worker appends one JSON record line to
-RESULTS_FILE, flushes it, and writes a byte to SIGNAL_FD (a pipe the parent waits on, so that it need not poll
-while a job is being timed). Results never travel on stdout, which belongs to the code under test (a task that
+RESULTS_FILE and flushes it. Results never travel on stdout, which belongs to the code under test (a task that
 prints, even floods, cannot corrupt them). The worker exits at the end of stdin.
 """
 
 from __future__ import annotations
 
 import json
-import os
 import sys
 import time
 import traceback
@@ -125,11 +123,7 @@ def cap_cpu_time(seconds: float) -> None:
 
 
 def main(argv: list[str] | None = None, stdin: TextIO = sys.stdin) -> int:
-    args = argv or sys.argv[1:]
-    framework, results_file = args[:2]
-    signal_fd = int(args[2]) if len(args) > 2 else None
-    if signal_fd is not None:
-        os.set_inheritable(signal_fd, False)  # processes the code under test starts must not hold the parent's pipe
+    framework, results_file = (argv or sys.argv[1:])[:2]
     worker = Worker(framework)
     with open(results_file, "a", encoding="utf-8") as out:
         for line in stdin:
@@ -139,18 +133,7 @@ def main(argv: list[str] | None = None, stdin: TextIO = sys.stdin) -> int:
             cap_cpu_time(job.get("cpu_s") or 0.0)
             out.write(json.dumps(worker.run_job(job)) + "\n")
             out.flush()
-            signal_record(signal_fd)
     return 0
-
-
-def signal_record(fd: int | None) -> None:
-    """Wake the parent: a record is written."""
-    if fd is None:
-        return
-    try:
-        os.write(fd, b"\n")
-    except OSError:  # the parent is gone; the end of stdin will end this worker
-        pass
 
 
 if __name__ == "__main__":
