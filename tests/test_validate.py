@@ -71,7 +71,7 @@ def test_no_exec_checks_layout_only() -> None:
 
 @pytest.mark.parametrize(("args", "message"), [
     (["validate", "--mode", "fast"], "--mode 'fast': expected one of eager, compiled"),
-    (["validate", "--size", "huge"], "--size 'huge': expected one of small, full"),
+    (["validate", "--size", "huge"], "--size 'huge': expected one of small, medium, full"),
     (["validate", "no_such_task"], "unknown task(s) no_such_task"),
     (["validate", "--root", "/no/such"], "--root /no/such: expected a folder holding tasks/"),
 ])
