@@ -17,10 +17,8 @@ from analyzer.spec import ORACLE_FILE, SpecError, TaskSpec, load_spec
 
 TASKS_DIR = PROJECT_ROOT / "tasks"
 IMPLS_DIR = PROJECT_ROOT / "reference_impls"
-IMPL_FUNCTIONS = REQUIRED
 #: A comment that takes a file out of the compiled mode, with the reason: `# usability-score: eager-only: <why>`.
 EAGER_ONLY = re.compile(r"^# usability-score: eager-only:?\s*(.*)$", re.MULTILINE)
-ORACLE_FUNCTIONS = ORACLE_REQUIRED
 
 
 @dataclass(frozen=True)
@@ -70,13 +68,13 @@ def _load_task(tasks_dir: Path, impls_dir: Path, task_id: str, impls: tuple[Impl
             spec = load_spec(task_dir)
         except SpecError as exc:
             problems.append(str(exc))
-        problems.extend(check_source(task_dir / ORACLE_FILE, ORACLE_FUNCTIONS))
+        problems.extend(check_source(task_dir / ORACLE_FILE, ORACLE_REQUIRED))
     present = {impl.framework for impl in mine if impl.variant == "default"}
     for name in FRAMEWORKS:
         if name not in present:
             problems.append(f"{impls_dir / task_id / (name + '.py')}: missing {FRAMEWORKS[name].label} implementation")
     for impl in mine:
-        problems.extend(check_source(impl.path, IMPL_FUNCTIONS))
+        problems.extend(check_source(impl.path, REQUIRED))
     return CatalogTask(task_id, spec, mine, tuple(problems))
 
 

@@ -46,8 +46,26 @@ class FunctionMetrics:
     api_calls: int  #: framework call sites (calls and decorators) inside the function
 
 
+class _CeremonyTotals:
+    """Ceremony totals of a record holding `ceremony` (family -> occurrences) and `ceremony_idioms` (family ->
+    distinct idioms): CodeFigures and FileMetrics alike."""
+
+    ceremony: Mapping[str, int]
+    ceremony_idioms: Mapping[str, tuple[str, ...]]
+
+    @property
+    def ceremony_total(self) -> int:
+        """Ceremony occurrences, all families."""
+        return sum(self.ceremony.values())
+
+    @property
+    def ceremony_distinct(self) -> int:
+        """Distinct ceremony idioms, all families (an idiom belongs to one family)."""
+        return sum(len(idioms) for idioms in self.ceremony_idioms.values())
+
+
 @dataclass(frozen=True)
-class CodeFigures:
+class CodeFigures(_CeremonyTotals):
     """Static figures of a body of code: the fields mean what FileMetrics's fields of the same names mean."""
 
     sloc: int
@@ -66,14 +84,6 @@ class CodeFigures:
     ceremony: Mapping[str, int]
     ceremony_idioms: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
 
-    @property
-    def ceremony_total(self) -> int:
-        return sum(self.ceremony.values())
-
-    @property
-    def ceremony_distinct(self) -> int:
-        return sum(len(idioms) for idioms in self.ceremony_idioms.values())
-
 
 @dataclass(frozen=True)
 class Plumbing:
@@ -87,7 +97,7 @@ class Plumbing:
 
 
 @dataclass(frozen=True)
-class FileMetrics:
+class FileMetrics(_CeremonyTotals):
     """Static figures of one implementation file.
 
     The figures (sloc to ceremony_idioms) cover the user's code: the file minus its plumbing, which `plumbing`
@@ -116,16 +126,6 @@ class FileMetrics:
     functions: tuple[FunctionMetrics, ...] = ()  #: per-function breakdown, plumbing functions included
     ceremony_idioms: Mapping[str, tuple[str, ...]] = field(default_factory=dict)  #: family -> distinct idioms
     plumbing: Plumbing | None = None  #: what the figures leave out, and the whole file's figures; None: nothing
-
-    @property
-    def ceremony_total(self) -> int:
-        """Ceremony occurrences, all families."""
-        return sum(self.ceremony.values())
-
-    @property
-    def ceremony_distinct(self) -> int:
-        """Distinct ceremony idioms, all families (an idiom belongs to one family)."""
-        return sum(len(idioms) for idioms in self.ceremony_idioms.values())
 
 
 @dataclass(frozen=True)

@@ -409,7 +409,7 @@ def measurements(results: StudyResults, *, device: str = "", size: str = "") -> 
     rows.extend(_best_rows(rows))
     primary = size or primary_size(rows)
     deployed: dict[tuple[str, str], list[DeployRecord]] = {}
-    for record in _select_runs(results.deployments, attribute="size", wanted=primary if runs else size):
+    for record in _select_runs(results.deployments, attribute="size", wanted=primary):
         deployed.setdefault((record.task, record.framework), []).append(record)
     rows.extend(row for key in sorted(deployed) for row in _deploy_rows(deployed[key]))
     return tuple(rows)

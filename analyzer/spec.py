@@ -127,10 +127,10 @@ def _parse(task_dir: Path, path: Path, raw: dict[str, Any]) -> TaskSpec:
         modes=modes,
         model=_typed(path, raw, "model", bool, "true or false", default=False),
         seed=_typed(path, raw, "seed", int, "an integer", default=0),
-        sizes=_sizes(path, raw),
+        sizes=(sizes := _sizes(path, raw)),  # checked in this order: the cost expressions need the sizes
         tolerance=_tolerances(path, raw),
-        flops=_expression(path, raw, "flops"),
-        bytes=_expression(path, raw, "bytes"),
+        flops=_expression(path, raw, "flops", sizes),
+        bytes=_expression(path, raw, "bytes", sizes),
         layouts=_layouts(path, raw),
     )
 
@@ -201,16 +201,15 @@ def _tolerances(path: Path, raw: dict[str, Any]) -> dict[str, Tolerance]:
     return tolerances
 
 
-def _expression(path: Path, raw: dict[str, Any], key: str) -> str | None:
+def _expression(path: Path, raw: dict[str, Any], key: str, sizes: dict[str, dict[str, Any]]) -> str | None:
     """A cost expression, checked (never run) against every size: it must evaluate under the whitelisted arithmetic
     of analyzer.arithmetic with each size's parameters."""
     if key not in raw:
         return None
     value = _text(path, raw, key)
-    sizes = raw["sizes"] if isinstance(raw.get("sizes"), dict) else {}
     for size, params in sizes.items():
         try:
-            evaluate(value, params if isinstance(params, dict) else {})
+            evaluate(value, params)
         except ExpressionError as exc:
             raise SpecError(path, key, f"expected an expression of the size parameters "
                                        f"(numbers, names, + - * / and parentheses); at size {size}: {exc}") from None

@@ -104,7 +104,8 @@ def timer_medians(tasks: list[str], *, mode: str, size: str, threads: int) -> di
 
 def timer_child(task: str, *, mode: str, size: str, threads: int) -> dict[str, Any]:
     """Inside the Timer's process: state built as the worker builds it, then Timer.blocked_autorange."""
-    from analyzer.execution.harness import CONTRACT, framework_inputs, import_file, make_case, run_once
+    from analyzer.contract import REQUIRED
+    from analyzer.execution.harness import framework_inputs, import_file, make_case, run_once
     from analyzer.execution.measure import probe
     from analyzer.frameworks.adapters import TorchAdapter
     from analyzer.spec import load_spec
@@ -114,7 +115,7 @@ def timer_child(task: str, *, mode: str, size: str, threads: int) -> dict[str, A
     from torch.utils.benchmark import Timer
 
     spec = load_spec(TASKS_DIR / task)
-    module = import_file(IMPLS_DIR / task / "torch.py", CONTRACT)
+    module = import_file(IMPLS_DIR / task / "torch.py", REQUIRED)
     inputs = framework_inputs(make_case(spec, size), spec.layouts, adapter.layouts)
     _, state = run_once(module, inputs, "cpu", adapter.sync, adapter.to_numpy)
     probes = [probe() for _ in range(5)]

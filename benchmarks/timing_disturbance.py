@@ -29,7 +29,8 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from analyzer.catalog import IMPLS_DIR, TASKS_DIR  # noqa: E402
-from analyzer.execution.harness import CONTRACT, framework_inputs, import_file, make_case, run_once  # noqa: E402
+from analyzer.contract import REQUIRED  # noqa: E402
+from analyzer.execution.harness import framework_inputs, import_file, make_case, run_once  # noqa: E402
 from analyzer.execution.measure import PeakMemory, TimingPolicy, _calibrate, _rss_bytes, _sample  # noqa: E402
 from analyzer.frameworks.adapters import TorchAdapter  # noqa: E402
 from analyzer.spec import load_spec  # noqa: E402
@@ -60,7 +61,7 @@ def ways(adapter: TorchAdapter, task: str) -> dict[str, Callable[[], float]]:
     from torch.utils.benchmark import Timer
 
     spec = load_spec(TASKS_DIR / task)
-    module = import_file(IMPLS_DIR / task / "torch.py", CONTRACT)
+    module = import_file(IMPLS_DIR / task / "torch.py", REQUIRED)
     inputs = framework_inputs(make_case(spec, "small"), spec.layouts, adapter.layouts)
     _, state = run_once(module, inputs, "cpu", adapter.sync, adapter.to_numpy)
     run, sync = module.run, adapter.sync

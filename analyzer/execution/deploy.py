@@ -15,8 +15,9 @@ import time
 from pathlib import Path
 from typing import Any, Sequence
 
+from analyzer.contract import EXPORT_FUNCTION, REQUIRED
 from analyzer.execution.checks import compare
-from analyzer.execution.harness import CONTRACT, Case, ContractError, framework_inputs, import_file, make_case, prepare
+from analyzer.execution.harness import Case, ContractError, framework_inputs, import_file, make_case, prepare
 from analyzer.execution.measure import TimingPolicy, time_run
 from analyzer.execution.worker import Worker, describe, timing_dict
 from analyzer.frameworks import deploy_path
@@ -25,7 +26,7 @@ from analyzer.frameworks.loaders import LOADERS, InputMismatch, flatten_outputs
 from analyzer.spec import load_spec
 
 #: What a model task's implementation adds to the contract: `export(state, directory, path) -> artifact path`.
-EXPORT_CONTRACT = (*CONTRACT, "export")
+EXPORT_CONTRACT = (*REQUIRED, EXPORT_FUNCTION)
 
 
 def export_job(worker: Worker, job: dict[str, Any]) -> dict[str, Any]:

@@ -16,12 +16,8 @@ from typing import Any, Callable, Mapping
 
 import numpy as np
 
-from analyzer.contract import ORACLE_REQUIRED, REQUIRED
+from analyzer.contract import ORACLE_REQUIRED
 from analyzer.spec import TaskSpec
-
-#: The functions every implementation file defines (analyzer.contract says what each does).
-CONTRACT = REQUIRED
-ORACLE_CONTRACT = ORACLE_REQUIRED
 
 _counter = itertools.count()
 
@@ -55,7 +51,7 @@ class Case:
 
 def make_case(spec: TaskSpec, size: str) -> Case:
     """Build the inputs (seeded) and ask the oracle, which sees exactly the float32 values the frameworks see."""
-    oracle = import_file(spec.oracle_path, ORACLE_CONTRACT)
+    oracle = import_file(spec.oracle_path, ORACLE_REQUIRED)
     params = dict(spec.sizes[size])
     raw = oracle.make_inputs(params, np.random.default_rng(spec.seed))
     inputs = {key: _study_dtype(spec, key, value) for key, value in raw.items()}
@@ -83,9 +79,10 @@ def framework_inputs(case: Case, layouts: Mapping[str, str], native: Mapping[str
     for key, value in case.inputs.items():
         given = layouts.get(key)
         wanted = native.get(given, given) if given else None
-        if wanted and wanted != given:
-            value = np.ascontiguousarray(np.transpose(value, [given.index(axis) for axis in wanted]))
-        inputs[key] = value.copy()
+        if wanted and wanted != given:  # a transposed, contiguous array is a fresh copy already
+            inputs[key] = np.ascontiguousarray(np.transpose(value, [given.index(axis) for axis in wanted]))
+        else:
+            inputs[key] = value.copy()
     return inputs
 
 

@@ -111,7 +111,7 @@ class PeakMemory:
 
     def __init__(self, interval_s: float = 0.002) -> None:
         self.interval_s = interval_s
-        self.start = self.peak = _rss_bytes()
+        self.start = self.peak = 0  # bytes, read on entry
         self._stop = threading.Event()
         self._thread: threading.Thread | None = None
 

@@ -18,7 +18,8 @@ from pathlib import Path
 from typing import Any, TextIO
 
 from analyzer.execution.checks import compare
-from analyzer.execution.harness import CONTRACT, ContractError, framework_inputs, import_file, make_case, run_once
+from analyzer.contract import REQUIRED
+from analyzer.execution.harness import ContractError, framework_inputs, import_file, make_case, run_once
 from analyzer.execution.measure import PeakMemory, TimingPolicy, time_run
 from analyzer.frameworks.adapters import ADAPTERS, DeviceUnavailable
 from analyzer.spec import load_spec
@@ -63,7 +64,7 @@ class Worker:
     def _check_and_time(self, job: dict[str, Any], record: dict[str, Any]) -> None:
         spec = load_spec(Path(job["task_dir"]))
         case = make_case(spec, job["size"])
-        module = import_file(Path(job["impl_path"]), CONTRACT)
+        module = import_file(Path(job["impl_path"]), REQUIRED)
         inputs = framework_inputs(case, spec.layouts, self.adapter.layouts)
         sync, to_numpy = self.adapter.sync, self.adapter.to_numpy
         self.adapter.reset_peak_memory()
