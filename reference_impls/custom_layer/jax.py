@@ -36,13 +36,16 @@ def setup(inputs, device):
         GatedLinear(features, hidden, rngs=rngs),
         nnx.Linear(hidden, inputs["w_out"].shape[1], rngs=rngs),
     )
-    gated, out = model.layers
+    return {"model": model, "x": jnp.asarray(inputs["x"])}
+
+
+def load_weights(state, inputs):
+    gated, out = state["model"].layers
     gated.kernel[...] = inputs["w"]
     gated.bias[...] = inputs["b"]
     gated.gate[...] = inputs["g"]
     out.kernel[...] = inputs["w_out"]
     out.bias[...] = inputs["b_out"]
-    return {"model": model, "x": jnp.asarray(inputs["x"])}
 
 
 def run(state):
@@ -51,12 +54,7 @@ def run(state):
 
 def result(state, output):
     y, grads = output
-    return {
-        "y": jax.device_get(y),
-        "grad_w": jax.device_get(grads["kernel"][...]),
-        "grad_b": jax.device_get(grads["bias"][...]),
-        "grad_g": jax.device_get(grads["gate"][...]),
-    }
+    return {"y": y, "grad_w": grads["kernel"][...], "grad_b": grads["bias"][...], "grad_g": grads["gate"][...]}
 
 
 EXPORT_INPUTS = ("x",)

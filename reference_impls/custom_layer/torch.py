@@ -21,33 +21,31 @@ class GatedLinear(nn.Module):
 
 def setup(inputs, device):
     features, hidden = inputs["w"].shape
-    model = nn.Sequential(GatedLinear(features, hidden), nn.Linear(hidden, inputs["w_out"].shape[1]))
-    model.load_state_dict({
+    model = nn.Sequential(GatedLinear(features, hidden), nn.Linear(hidden, inputs["w_out"].shape[1])).to(device)
+    return {"model": model, "compiled": torch.compile(model), "x": torch.from_numpy(inputs["x"]).to(device)}
+
+
+def load_weights(state, inputs):
+    # nn.Linear keeps its weight as (out, in), the transpose of the given kernel; GatedLinear keeps (in, out).
+    state["model"].load_state_dict({
         "0.weight": torch.from_numpy(inputs["w"]),
         "0.bias": torch.from_numpy(inputs["b"]),
         "0.gate": torch.from_numpy(inputs["g"]),
         "1.weight": torch.from_numpy(inputs["w_out"].T),
         "1.bias": torch.from_numpy(inputs["b_out"]),
     })
-    model.to(device)
-    return {"model": model, "compiled": torch.compile(model), "x": torch.from_numpy(inputs["x"]).to(device)}
 
 
 def run(state):
     state["model"].zero_grad()
     y = state["compiled"](state["x"])
     y.square().sum().backward()
-    return y.detach()
+    return y
 
 
 def result(state, y):
     gated = state["model"][0]
-    return {
-        "y": y.cpu().numpy(),
-        "grad_w": gated.weight.grad.cpu().numpy(),
-        "grad_b": gated.bias.grad.cpu().numpy(),
-        "grad_g": gated.gate.grad.cpu().numpy(),
-    }
+    return {"y": y, "grad_w": gated.weight.grad, "grad_b": gated.bias.grad, "grad_g": gated.gate.grad}
 
 
 EXPORT_INPUTS = ("x",)
