@@ -38,4 +38,4 @@ def run(state):
 
 def result(state, output):
     loss, grad = output
-    return {"loss": jax.device_get(loss), "grad_w": jax.device_get(grad)}
+    return {"loss": loss, "grad_w": grad}

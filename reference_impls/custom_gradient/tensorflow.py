@@ -35,4 +35,4 @@ def run(state):
 
 def result(state, output):
     loss, grad = output
-    return {"loss": loss.numpy(), "grad_w": grad.numpy()}
+    return {"loss": loss, "grad_w": grad}

@@ -5,9 +5,13 @@ import torch
 
 class ClipGradient(torch.autograd.Function):
     @staticmethod
-    def forward(ctx, x, bound):
-        ctx.save_for_backward(bound)
+    def forward(x, bound):
         return x.view_as(x)
+
+    @staticmethod
+    def setup_context(ctx, inputs, output):
+        _, bound = inputs
+        ctx.save_for_backward(bound)
 
     @staticmethod
     def backward(ctx, grad_output):
@@ -39,4 +43,4 @@ def run(state):
 
 def result(state, output):
     loss, grad = output
-    return {"loss": loss.cpu().numpy(), "grad_w": grad.cpu().numpy()}
+    return {"loss": loss, "grad_w": grad}
