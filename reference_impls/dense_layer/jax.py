@@ -19,5 +19,5 @@ def run(state):
 
 
 def result(state, output):
-    y, y_norm = jax.device_get(output)
+    y, y_norm = output
     return {"y": y, "y_norm": y_norm}

@@ -20,4 +20,4 @@ def run(state):
 
 def result(state, output):
     y, y_norm = output
-    return {"y": y.numpy(), "y_norm": y_norm.numpy()}
+    return {"y": y, "y_norm": y_norm}
