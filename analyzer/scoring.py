@@ -54,6 +54,10 @@ How a score is made, step by step; every step is kept in the result, so each fig
    first. Per dimension and framework pair, a Wilcoxon signed-rank test over tasks of the log relative values
    (the log ratio of the raw values) with the matched-pairs rank-biserial correlation as effect size; p-values are
    Holm-corrected within each dimension (its framework pairs) unless settings say "none"; alpha 0.05.
+7. **Sensitivity.** `score_study` recomputes every verdict (the leader of the composite and of each dimension)
+   under reasonable alternative definitions (analyzer.sensitivity: distinct ceremony idioms, whole files with
+   plumbing, tokens, call sites, speed per size and per mode, random weightings); a verdict whose leader changes
+   under one of them is fragile (Scorecard.fragile) and every report marks it.
 """
 
 from __future__ import annotations
@@ -75,7 +79,7 @@ import numpy as np
 
 from analyzer.errors import FieldError
 from analyzer.frameworks import FRAMEWORKS
-from analyzer.model import DeployRecord, FileMetrics, RunRecord, StudyResults
+from analyzer.model import CodeFigures, DeployRecord, FileMetrics, RunRecord, StudyResults
 from analyzer.spec import SIZES
 
 if sys.version_info >= (3, 11):
@@ -85,7 +89,12 @@ else:  # pragma: no cover
 
 #: Format of the scores part of a saved report; record every change here.
 #:   1  first version: dimensions with per-task traces, composites, pair tests, flags, settings.
-SCORES_VERSION = 1
+#:   2  sensitivity: each verdict recomputed under alternative definitions (VerdictCheck); version 1 still reads.
+SCORES_VERSION = 2
+#: Versions `Scorecard.from_dict` reads.
+READABLE_SCORES_VERSIONS = (1, 2)
+#: The verdict of the composite, beside one per dimension (the dimension's name).
+COMPOSITE = "composite"
 
 DIMENSIONS: tuple[str, ...] = (
     "conciseness", "complexity", "api_surface", "ceremony", "speed", "compile_latency", "memory", "cold_start",
@@ -93,7 +102,7 @@ DIMENSIONS: tuple[str, ...] = (
 )
 STATIC_FIELDS: tuple[str, ...] = (
     "sloc", "statements", "tokens", "cyclomatic", "cognitive", "max_nesting", "api_calls", "api_distinct",
-    "api_unresolved", "api_keywords", "api_string_args", "ceremony_total",
+    "api_unresolved", "api_keywords", "api_string_args", "ceremony_total", "ceremony_distinct",
 )
 RUN_FIELDS: tuple[str, ...] = (
     "passed", "median_s", "iqr_s", "compile_s", "import_s", "first_result_s", "cold_start_s", "peak_host_mb",
@@ -280,6 +289,29 @@ class ScoringSettings:
 
 
 @dataclass(frozen=True)
+class VerdictCheck:
+    """The verdicts (the leading framework of each dimension and of the composite) recomputed under one
+    alternative definition of the scores (analyzer.sensitivity)."""
+
+    alternative: str  #: its id, e.g. "ceremony-distinct"
+    description: str  #: what it changes, in words
+    #: verdict (a dimension or COMPOSITE) -> framework -> score under the alternative (composite 0-100, dims 0-1)
+    scores: Mapping[str, Mapping[str, float]]
+
+    def leaders(self, verdict: str) -> tuple[str, ...]:
+        """The frameworks leading `verdict` under this alternative; () when it has no such verdict."""
+        return leaders(self.scores.get(verdict, {}))
+
+
+def leaders(scores: Mapping[str, float]) -> tuple[str, ...]:
+    """The frameworks with the highest score (several on a tie), in the order given."""
+    if not scores:
+        return ()
+    top = max(scores.values())
+    return tuple(fw for fw, score in scores.items() if score >= top - 1e-9)
+
+
+@dataclass(frozen=True)
 class Scorecard:
     """Everything scoring produced, from the composites down to the records behind every figure."""
 
@@ -293,6 +325,32 @@ class Scorecard:
     skipped: Mapping[str, str]  #: dimension -> why it has no score
     settings: ScoringSettings = ScoringSettings()
     version: int = SCORES_VERSION
+    #: the verdicts under each alternative definition (analyzer.sensitivity); () when not computed
+    sensitivity: tuple[VerdictCheck, ...] = ()
+
+    @property
+    def verdicts(self) -> tuple[str, ...]:
+        """What the scorecard decides: the leader of the composite and of each scored dimension."""
+        return (COMPOSITE, *self.scored_dimensions)
+
+    def verdict_scores(self, verdict: str) -> dict[str, float]:
+        """framework -> score behind a verdict: the composite (0-100) or a dimension score (0-1)."""
+        if verdict == COMPOSITE:
+            return {c.framework: c.composite for c in self.composites}
+        return {fw: d.score for fw, d in self.scores_of(verdict).items()}
+
+    def leaders(self, verdict: str) -> tuple[str, ...]:
+        """The frameworks leading a verdict (several on a tie)."""
+        return leaders(self.verdict_scores(verdict))
+
+    def flips(self, verdict: str) -> tuple[VerdictCheck, ...]:
+        """The alternatives under which the verdict's leader changes: empty for a robust verdict."""
+        mine = set(self.leaders(verdict))
+        return tuple(c for c in self.sensitivity if c.leaders(verdict) and set(c.leaders(verdict)) != mine)
+
+    def fragile(self, verdict: str) -> bool:
+        """A verdict whose leader changes under at least one reasonable alternative definition."""
+        return bool(self.flips(verdict))
 
     @property
     def scored_dimensions(self) -> tuple[str, ...]:
@@ -317,8 +375,9 @@ class Scorecard:
 
     @classmethod
     def from_dict(cls, data: Mapping[str, Any]) -> "Scorecard":
-        if data.get("version") != SCORES_VERSION:
-            raise ValueError(f"scores version {data.get('version')!r} is not supported; expected {SCORES_VERSION}")
+        if data.get("version") not in READABLE_SCORES_VERSIONS:
+            raise ValueError(f"scores version {data.get('version')!r} is not supported; expected one of "
+                             f"{', '.join(map(str, READABLE_SCORES_VERSIONS))}")
         return build_dataclass(cls, data)
 
 
@@ -395,11 +454,14 @@ def parse_weights(data: Mapping[str, Any], *, source: str = "<weights>") -> dict
 # ---------------------------------------------------------------------------------------------------- measurements
 
 
-def measurements(results: StudyResults, *, device: str = "", size: str = "") -> tuple[Measurement, ...]:
+def measurements(results: StudyResults, *, device: str = "", size: str = "",
+                 whole_files: bool = False) -> tuple[Measurement, ...]:
     """The tidy rows of a study: every static figure; every run figure of one device, at every input size, with
     `best_s` (each implementation at its faster mode) per size; and the deployment figures of the primary size
-    (`size`, or the smallest the runs have)."""
-    rows = [row for metrics in (results.static.files if results.static else ()) for row in _static_rows(metrics)]
+    (`size`, or the smallest the runs have). Static figures cover the user's code, or with `whole_files` the
+    whole file, plumbing included (an alternative definition the sensitivity check uses)."""
+    rows = [row for metrics in (results.static.files if results.static else ())
+            for row in _static_rows(metrics, whole_files)]
     runs = _select_runs(results.runs, attribute="device", wanted=device)
     groups: dict[tuple[str, str, str, str, str], list[RunRecord]] = {}
     for run in runs:
@@ -452,11 +514,12 @@ def _deploy_rows(records: Sequence[DeployRecord]) -> Iterable[Measurement]:
                       tuple(f"deploy:{r.task}/{r.framework}/{r.path}" for r in scored))
 
 
-def _static_rows(metrics: FileMetrics) -> Iterable[Measurement]:
+def _static_rows(metrics: FileMetrics, whole_files: bool = False) -> Iterable[Measurement]:
     source = (f"static:{metrics.path}",)
+    figures: FileMetrics | CodeFigures = metrics.plumbing.whole if whole_files and metrics.plumbing else metrics
     for name in STATIC_FIELDS:
         yield Measurement(metrics.task, metrics.framework, metrics.variant, STATIC_MODE, name,
-                          float(getattr(metrics, name)), source)
+                          float(getattr(figures, name)), source)
 
 
 def _select_runs(runs: Sequence[Record], *, attribute: str, wanted: str) -> list[Record]:
@@ -516,7 +579,10 @@ def score_study(results: StudyResults, weights: Mapping[str, float] | None = Non
     if weights is None:
         weights, weights_source = load_weights(), str(default_weights_path())
     rows = measurements(results, device=settings.device, size=settings.size)
-    return score_measurements(rows, weights, settings=settings, weights_source=weights_source)
+    card = score_measurements(rows, weights, settings=settings, weights_source=weights_source)
+    from analyzer.sensitivity import check_verdicts  # it scores alternatives with this module's functions
+
+    return dataclasses.replace(card, sensitivity=check_verdicts(results, card))
 
 
 def score_measurements(rows: Sequence[Measurement], weights: Mapping[str, float], *,

@@ -393,10 +393,10 @@ def test_a_missing_weights_file_is_a_clear_error(tmp_path) -> None:
 def test_scorecard_json_round_trip() -> None:
     card = score_study(synthetic_study(5), EQUAL, settings=FAST)
     data = json.loads(json.dumps(card.to_dict()))
-    assert data["version"] == 1
+    assert data["version"] == 2
     assert Scorecard.from_dict(data) == card
-    data["version"] = 2
-    with pytest.raises(ValueError, match="scores version 2 is not supported; expected 1"):
+    data["version"] = 3
+    with pytest.raises(ValueError, match="scores version 3 is not supported; expected one of 1, 2"):
         Scorecard.from_dict(data)
 
 

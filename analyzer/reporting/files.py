@@ -24,7 +24,7 @@ from analyzer import __version__
 from analyzer.claims import ClaimResult, check_claims, load_claims
 from analyzer.model import DeployRecord, StudyResults
 from analyzer.scoring import (
-    DIMENSIONS, ScoringSettings, Measurement, Scorecard, load_weights, measurements, score_study,
+    COMPOSITE, DIMENSIONS, ScoringSettings, Measurement, Scorecard, load_weights, measurements, score_study,
 )
 
 REPORT_FORMAT = "usability-score report"
@@ -183,6 +183,8 @@ def markdown(report: Report) -> str:
     out = ["# usability-score report", "",
            f"{md(report.study.created or 'undated')} · analyzer {md(__version__)}", "",
            "## Scorecard", "", _md_scorecard(card), "", "## Dimensions", "", _md_dimensions(card)]
+    if card.sensitivity:
+        out += ["", "## Sensitivity", "", _md_sensitivity(card)]
     if report.claims:
         out += ["", "## Claims", "", _md_claims(report.claims)]
     out += ["", "## Tasks", "", _md_tasks(report.rows, card.frameworks), ""]
@@ -200,18 +202,21 @@ def _md_marked(text: str, key: str, best: set[str], worst: set[str]) -> str:
 
 
 def _md_scorecard(card: Scorecard) -> str:
-    from analyzer.reporting.scorecard import composite_note, extremes
+    from analyzer.reporting.scorecard import composite_note, extremes, fragile_mark, fragile_note
 
     best, worst = extremes({c.framework: c.composite for c in card.composites}, higher_is_better=True)
-    rows = [[str(c.rank), md(c.framework), _md_marked(f"{c.composite:.1f}", c.framework, best, worst),
+    rows = [[str(c.rank), md(c.framework),
+             _md_marked(f"{c.composite:.1f}{fragile_mark(card, COMPOSITE, c.framework)}", c.framework, best, worst),
              f"{c.ci_low:.1f}–{c.ci_high:.1f}", f"{c.p_first:.0%}"]
             for c in sorted(card.composites, key=lambda c: c.rank)]
     return (md_table(["rank", "framework", "composite", "95% interval", "P(first)"], rows, "rlrrr")
-            + "\n\n" + md(composite_note(card)))
+            + "\n\n" + md(f"{composite_note(card)}; {fragile_note(card)}"))
 
 
 def _md_dimensions(card: Scorecard) -> str:
-    from analyzer.reporting.scorecard import correction_note, dimension_name, extremes, number, significance
+    from analyzer.reporting.scorecard import (
+        FRAGILE, correction_note, dimension_name, extremes, fragile_mark, number, significance,
+    )
 
     flagged = {f.dimension for f in card.flags}
     rows = []
@@ -225,13 +230,23 @@ def _md_dimensions(card: Scorecard) -> str:
         scores = card.scores_of(dimension)
         best, worst = extremes({fw: d.score for fw, d in scores.items()}, higher_is_better=True)
         rows.append([name, weight, str(len(scores[card.frameworks[0]].tasks)),
-                     *[_md_marked(f"{scores[fw].score:.2f}", fw, best, worst) for fw in card.frameworks],
+                     *[_md_marked(f"{scores[fw].score:.2f}{fragile_mark(card, dimension, fw)}", fw, best, worst)
+                       for fw in card.frameworks],
                      md(significance(card, dimension))])
     headers = ["dimension", "weight", "tasks", *[md(fw) for fw in card.frameworks], "significance"]
     notes = [md("score: geometric mean over tasks of the value relative to the best framework (1 = best "
-                f"everywhere). {correction_note(card)}.")]
+                f"everywhere); {FRAGILE} the leader of a fragile verdict (see Sensitivity). {correction_note(card)}.")]
     notes += [f"- ⚑ {md(f.metric)}: all frameworks tie on {f.tied_share:.0%} of {f.tasks} tasks" for f in card.flags]
     return md_table(headers, rows, "lrr" + "r" * len(card.frameworks) + "l") + "\n\n" + "\n".join(notes)
+
+
+def _md_sensitivity(card: Scorecard) -> str:
+    from analyzer.reporting.scorecard import alternative_notes, sensitivity_rows
+
+    rows = [[md(name), md(leader), f"**{status}**" if status == "fragile" else status, md(detail)]
+            for name, leader, status, detail in sensitivity_rows(card)]
+    return (md_table(["verdict", "leader", "status", "leader under the alternatives that change it"], rows)
+            + "\n\nAlternative definitions checked:\n\n" + "\n".join(f"- {md(n)}" for n in alternative_notes(card)))
 
 
 def _md_claims(claims: Sequence[ClaimResult]) -> str:

@@ -16,11 +16,12 @@ from analyzer import __version__
 from analyzer.model import DeployRecord
 from analyzer.reporting.files import Report
 from analyzer.reporting.scorecard import (
-    BEST, DEPLOY_COLUMNS, DEPLOY_NOTE, NONDETERMINISTIC, TASK_COLUMNS, UNSTABLE, WORST, composite_note,
-    correction_note, deploy_cells, deploy_order, deploy_status, dimension_name, extremes, implementation_label, index,
-    number, path_label, significance, status_cell,
+    BEST, DEPLOY_COLUMNS, DEPLOY_NOTE, FRAGILE, NONDETERMINISTIC, TASK_COLUMNS, UNSTABLE, WORST, alternative_notes,
+    composite_note, correction_note, deploy_cells, deploy_order, deploy_status, dimension_name, extremes,
+    fragile_mark, fragile_note, implementation_label, index, number, path_label, sensitivity_rows, significance,
+    status_cell,
 )
-from analyzer.scoring import DEFAULT_VARIANT, DIMENSIONS, HIGHER_IS_BETTER, Measurement, Scorecard
+from analyzer.scoring import COMPOSITE, DEFAULT_VARIANT, DIMENSIONS, HIGHER_IS_BETTER, Measurement, Scorecard
 
 #: Okabe-Ito colours: distinguishable with the common colour-vision deficiencies.
 COLORS = {"torch": "#D55E00", "tensorflow": "#0072B2", "jax": "#009E73"}
@@ -54,9 +55,12 @@ def html_report(report: Report) -> str:
     body = [
         "<h1>usability-score report</h1>",
         f"<p class='note'>{esc(report.study.created or 'undated')} · analyzer {esc(__version__)} · {env}</p>",
-        "<h2>Scorecard</h2>", scorecard_html(card), f"<p class='note'>{esc(composite_note(card))}</p>",
+        "<h2>Scorecard</h2>", scorecard_html(card),
+        f"<p class='note'>{esc(composite_note(card))}; {esc(fragile_note(card))}</p>",
         "<h2>Dimensions</h2>", dimension_chart(card), profile_chart(card), dimensions_html(card),
     ]
+    if card.sensitivity:
+        body += ["<h2>Sensitivity</h2>", sensitivity_html(card)]
     if report.claims:
         body += ["<h2>Claims</h2>", claims_html(report)]
     body += ["<h2>Tasks</h2>", size_chart(rows, card.frameworks), time_chart(rows, card.frameworks),
@@ -100,7 +104,8 @@ def _marked(text: str, key: str, best: set[str], worst: set[str]) -> str:
 
 def scorecard_html(card: Scorecard) -> str:
     best, worst = extremes({c.framework: c.composite for c in card.composites}, higher_is_better=True)
-    rows = [[str(c.rank), esc(c.framework), _marked(f"{c.composite:.1f}", c.framework, best, worst),
+    rows = [[str(c.rank), esc(c.framework),
+             _marked(f"{c.composite:.1f}{fragile_mark(card, COMPOSITE, c.framework)}", c.framework, best, worst),
              f"{c.ci_low:.1f}–{c.ci_high:.1f}", f"{c.p_first:.0%}"]
             for c in sorted(card.composites, key=lambda c: c.rank)]
     return _table(["rank", "framework", "composite", "95% interval", "P(first)"], rows,
@@ -120,15 +125,26 @@ def dimensions_html(card: Scorecard) -> str:
         scores = card.scores_of(dimension)
         best, worst = extremes({fw: d.score for fw, d in scores.items()}, higher_is_better=True)
         tasks = len(scores[card.frameworks[0]].tasks)
-        rows.append([name, weight, str(tasks), *[_marked(f"{scores[fw].score:.2f}", fw, best, worst)
-                                                 for fw in card.frameworks], esc(significance(card, dimension))])
+        rows.append([name, weight, str(tasks),
+                     *[_marked(f"{scores[fw].score:.2f}{fragile_mark(card, dimension, fw)}", fw, best, worst)
+                       for fw in card.frameworks], esc(significance(card, dimension))])
     table = _table(["dimension", "weight", "tasks", *[esc(fw) for fw in card.frameworks], "significance"], rows,
                    [False, True, True, *[True] * len(card.frameworks), False])
     flags = "".join(f"<li>⚑ {esc(f.metric)}: all frameworks tie on {f.tied_share:.0%} of {f.tasks} tasks</li>"
                     for f in card.flags)
     note = (f"<p class='note'>score: geometric mean over tasks of the value relative to the best framework "
-            f"(1 = best everywhere). {esc(correction_note(card))}.</p>")
+            f"(1 = best everywhere); {FRAGILE} the leader of a fragile verdict (see Sensitivity). "
+            f"{esc(correction_note(card))}.</p>")
     return table + note + (f"<ul class='note'>{flags}</ul>" if flags else "")
+
+
+def sensitivity_html(card: Scorecard) -> str:
+    rows = [[esc(name), esc(leader), f"<span class='{'contradicted' if status == 'fragile' else 'supported'}'>"
+             f"{esc(status)}</span>", esc(detail)] for name, leader, status, detail in sensitivity_rows(card)]
+    table = _table(["verdict", "leader", "status", "leader under the alternatives that change it"], rows,
+                   [False] * 4)
+    notes = "".join(f"<li>{esc(n)}</li>" for n in alternative_notes(card))
+    return table + f"<p class='note'>Alternative definitions checked:</p><ul class='note'>{notes}</ul>"
 
 
 def claims_html(report: Report) -> str:

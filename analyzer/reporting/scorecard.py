@@ -1,7 +1,8 @@
 """Rich renderables of a scored study: scorecard, dimensions, tasks, claims, and one task side by side.
 
-Best values are marked ▲ and worst ▼ (and coloured where the console has colour); `~` marks a timing flagged
-unstable, `≠` a run that gave different results on a second fresh run. The format helpers here are shared by the
+Best values are marked ▲ and worst ▼ (and coloured where the console has colour); `†` marks the leader of a
+fragile verdict (one whose leader changes under an alternative definition, analyzer.sensitivity); `~` marks a
+timing flagged unstable, `≠` a run that gave different results on a second fresh run. The format helpers here are shared by the
 Markdown and HTML reports, so every format says the same thing the same way.
 """
 
@@ -19,9 +20,12 @@ from rich.text import Text
 from analyzer.claims import ClaimResult
 from analyzer.frameworks import DEPLOY_PATHS, FRAMEWORKS
 from analyzer.model import DeployRecord
-from analyzer.scoring import DEFAULT_VARIANT, DIMENSIONS, HIGHER_IS_BETTER, STATIC_MODE, Measurement, Scorecard
+from analyzer.scoring import (
+    COMPOSITE, DEFAULT_VARIANT, DIMENSIONS, HIGHER_IS_BETTER, STATIC_MODE, Measurement, Scorecard,
+)
+from analyzer.sensitivity import flip_summary
 
-BEST, WORST, UNSTABLE, NONDETERMINISTIC = "▲", "▼", "~", "≠"
+BEST, WORST, UNSTABLE, NONDETERMINISTIC, FRAGILE = "▲", "▼", "~", "≠", "†"
 VERDICT_STYLE = {"supported": "green", "contradicted": "red", "inconclusive": "yellow"}
 
 #: Columns of the per-task view: (metric, mode, header, unit, scale applied before printing).
@@ -91,6 +95,38 @@ def composite_note(card: Scorecard) -> str:
             f"P(first): share of {settings.weightings} random weightings under which it ranks first")
 
 
+def verdict_name(verdict: str) -> str:
+    return "composite" if verdict == COMPOSITE else dimension_name(verdict)
+
+
+def fragile_mark(card: Scorecard, verdict: str, framework: str) -> str:
+    """FRAGILE beside a framework's figure when it leads a verdict that is fragile, else ""."""
+    return FRAGILE if framework in card.leaders(verdict) and card.fragile(verdict) else ""
+
+
+def fragile_note(card: Scorecard) -> str:
+    fragile = [verdict_name(v) for v in card.verdicts if card.fragile(v)]
+    if not card.sensitivity:
+        return "sensitivity not checked"
+    if not fragile:
+        return f"every verdict keeps its leader under {len(card.sensitivity)} alternative definitions"
+    return f"{FRAGILE} fragile (the leader changes under an alternative definition): {', '.join(fragile)}"
+
+
+def sensitivity_rows(card: Scorecard) -> list[tuple[str, str, str, str]]:
+    """Per verdict: its name, its leader(s), "fragile" or "robust", and what each flipping alternative gives."""
+    rows = []
+    for verdict in card.verdicts:
+        status = "fragile" if card.fragile(verdict) else ("robust" if card.sensitivity else "not checked")
+        rows.append((verdict_name(verdict), ", ".join(card.leaders(verdict)), status, flip_summary(card, verdict)))
+    return rows
+
+
+def alternative_notes(card: Scorecard) -> list[str]:
+    """One line per alternative definition checked: its id and what it changes."""
+    return [f"{c.alternative}: {c.description}" for c in card.sensitivity]
+
+
 def extremes(values: Mapping[str, float], *, higher_is_better: bool) -> tuple[set[str], set[str]]:
     """The keys holding the best and the worst value; both empty when all values are equal."""
     if len(values) < 2 or len(set(values.values())) == 1:
@@ -130,14 +166,16 @@ def status_cell(found: Mapping[tuple[str, str, str, str, str], Measurement], tas
 
 def scorecard_table(card: Scorecard) -> Table:
     """One row per framework: rank, composite with its 95% interval, and P(first)."""
-    table = Table(title="Scorecard", title_justify="left", box=box.SIMPLE_HEAD, caption=escape(composite_note(card)),
+    table = Table(title="Scorecard", title_justify="left", box=box.SIMPLE_HEAD,
+                  caption=escape(f"{composite_note(card)}; {fragile_note(card)}"),
                   caption_justify="left", min_width=90)
     for header, justify in (("rank", "right"), ("framework", "left"), ("composite", "right"),
                             ("95% interval", "right"), ("P(first)", "right")):
         table.add_column(header, justify=justify)  # type: ignore[arg-type]
     best, worst = extremes({c.framework: c.composite for c in card.composites}, higher_is_better=True)
     for c in sorted(card.composites, key=lambda c: (c.rank, card.frameworks.index(c.framework))):
-        table.add_row(str(c.rank), escape(label(c.framework)), mark(f"{c.composite:.1f}", c.framework, best, worst),
+        text = f"{c.composite:.1f}{fragile_mark(card, COMPOSITE, c.framework)}"
+        table.add_row(str(c.rank), escape(label(c.framework)), mark(text, c.framework, best, worst),
                       f"{c.ci_low:.1f}-{c.ci_high:.1f}", f"{c.p_first:.0%}")
     return table
 
@@ -146,7 +184,8 @@ def dimension_table(card: Scorecard) -> Table:
     """Dimension by framework (scores in (0, 1], 1 = best on every task), tasks, weight and significance."""
     table = Table(title="Dimensions", title_justify="left", box=box.SIMPLE_HEAD, caption_justify="left",
                   caption="score: geometric mean over tasks of the value relative to the best framework (1 = best "
-                          f"everywhere); ⚑ a metric that does not tell frameworks apart; {correction_note(card)}")
+                          f"everywhere); ⚑ a metric that does not tell frameworks apart; {FRAGILE} the leader of a "
+                          f"fragile verdict (see Sensitivity); {correction_note(card)}")
     table.add_column("dimension", no_wrap=True)
     table.add_column("weight", justify="right")
     table.add_column("tasks", justify="right")
@@ -164,9 +203,22 @@ def dimension_table(card: Scorecard) -> Table:
         scores = card.scores_of(dimension)
         best, worst = extremes({fw: d.score for fw, d in scores.items()}, higher_is_better=True)
         tasks = len(scores[card.frameworks[0]].tasks)
-        table.add_row(name, weight, str(tasks), *[mark(f"{scores[fw].score:.2f}", fw, best, worst)
-                                                  for fw in card.frameworks],
+        table.add_row(name, weight, str(tasks),
+                      *[mark(f"{scores[fw].score:.2f}{fragile_mark(card, dimension, fw)}", fw, best, worst)
+                        for fw in card.frameworks],
                       escape(significance(card, dimension)))
+    return table
+
+
+def sensitivity_table(card: Scorecard) -> Table:
+    """Each verdict, its leader, and whether a reasonable alternative definition changes the leader."""
+    table = Table(title="Sensitivity", title_justify="left", box=box.SIMPLE_HEAD, caption_justify="left",
+                  caption=escape("alternatives: " + "; ".join(alternative_notes(card))))
+    for header in ("verdict", "leader", "status", "leader under the alternatives that change it"):
+        table.add_column(header)
+    for name, leader, status, detail in sensitivity_rows(card):
+        style = {"fragile": "yellow", "robust": "green"}.get(status, "dim")
+        table.add_row(escape(name), escape(leader), f"[{style}]{status}[/]", escape(detail))
     return table
 
 
@@ -335,6 +387,8 @@ def report_group(card: Scorecard, claims: Sequence[ClaimResult], rows: Sequence[
                  deployments: Sequence[DeployRecord] = ()) -> Group:
     """Everything a study's console report shows, in order."""
     parts: list[RenderableType] = [scorecard_table(card), dimension_table(card)]
+    if card.sensitivity:
+        parts.append(sensitivity_table(card))
     if card.flags:
         parts.append(flags_text(card))
     parts.append(task_table(rows, frameworks=card.frameworks))
