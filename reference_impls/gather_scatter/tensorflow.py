@@ -23,4 +23,4 @@ def run(state):
 
 def result(state, output):
     gathered, sums = output
-    return {"gathered": gathered.numpy(), "sums": sums.numpy()}
+    return {"gathered": gathered, "sums": sums}

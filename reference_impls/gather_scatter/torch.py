@@ -23,4 +23,4 @@ def run(state):
 
 def result(state, output):
     gathered, sums = output
-    return {"gathered": gathered.cpu().numpy(), "sums": sums.cpu().numpy()}
+    return {"gathered": gathered, "sums": sums}
