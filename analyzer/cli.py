@@ -316,7 +316,8 @@ def _report(study, out: Path, weights: Optional[Path]) -> None:
         report = build_report(study, weights_path=weights)
     except ScoringError as exc:
         raise fail(f"scoring: {exc}")
-    console.print(report_group(report.scorecard, report.claims, report.rows, report.study.deployments))
+    console.print(report_group(report.scorecard, report.claims, report.rows, report.study.deployments,
+                               report.profiles))
     written = write_report(report, out)
     console.print("reports: " + ", ".join(str(p) for p in written), highlight=False)
 
@@ -348,7 +349,8 @@ def report_cmd(
             report = read_report(saved)
     except (ReportError, ValueError, KeyError, TypeError) as exc:
         raise fail(f"{saved}: {exc}")
-    console.print(report_group(report.scorecard, report.claims, report.rows, report.study.deployments))
+    console.print(report_group(report.scorecard, report.claims, report.rows, report.study.deployments,
+                               report.profiles))
     for path in write_report(report, out, fmt):
         console.print(f"wrote {path}", highlight=False)
 

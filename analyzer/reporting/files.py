@@ -23,6 +23,7 @@ from typing import Any, Iterable, Mapping, Sequence
 from analyzer import __version__
 from analyzer.claims import ClaimResult, check_claims, load_claims
 from analyzer.model import DeployRecord, StudyResults
+from analyzer.overhead import SizeProfile, size_profiles
 from analyzer.scoring import (
     COMPOSITE, DIMENSIONS, ScoringSettings, Measurement, Scorecard, load_weights, measurements, score_study,
 )
@@ -51,6 +52,11 @@ class Report:
     def rows(self) -> tuple[Measurement, ...]:
         """The tidy measurements the scorecard was computed from (every variant)."""
         return measurements(self.study, device=self.scorecard.settings.device, size=self.scorecard.settings.size)
+
+    @property
+    def profiles(self) -> tuple[SizeProfile, ...]:
+        """Overhead share and achieved FLOP/s per task and framework across the input sizes (analyzer.overhead)."""
+        return size_profiles(self.study, device=self.scorecard.settings.device)
 
     def to_dict(self) -> dict[str, Any]:
         return {"format": REPORT_FORMAT, "report_version": REPORT_VERSION, "analyzer": __version__,
@@ -188,6 +194,9 @@ def markdown(report: Report) -> str:
     if report.claims:
         out += ["", "## Claims", "", _md_claims(report.claims)]
     out += ["", "## Tasks", "", _md_tasks(report.rows, card.frameworks), ""]
+    profiles = report.profiles
+    if profiles:
+        out += ["## Input sizes", "", _md_sizes(profiles, card.frameworks), ""]
     if report.study.deployments:
         out += ["## Deployment", "", _md_deployments(report.study.deployments), ""]
     if environment:
@@ -247,6 +256,14 @@ def _md_sensitivity(card: Scorecard) -> str:
             for name, leader, status, detail in sensitivity_rows(card)]
     return (md_table(["verdict", "leader", "status", "leader under the alternatives that change it"], rows)
             + "\n\nAlternative definitions checked:\n\n" + "\n".join(f"- {md(n)}" for n in alternative_notes(card)))
+
+
+def _md_sizes(profiles: Sequence[SizeProfile], frameworks: Sequence[str]) -> str:
+    from analyzer.reporting.scorecard import profile_note, profile_rows
+
+    rows = [[md(cell) for cell in row] for row in profile_rows(profiles, frameworks)]
+    return (md_table(["task", *[md(fw) for fw in frameworks]], rows, "l" + "r" * len(frameworks)) + "\n\n"
+            + md(profile_note(profiles, frameworks)))
 
 
 def _md_claims(claims: Sequence[ClaimResult]) -> str:

@@ -18,9 +18,10 @@ from analyzer.reporting.files import Report
 from analyzer.reporting.scorecard import (
     BEST, DEPLOY_COLUMNS, DEPLOY_NOTE, FRAGILE, NONDETERMINISTIC, TASK_COLUMNS, UNSTABLE, WORST, alternative_notes,
     composite_note, correction_note, deploy_cells, deploy_order, deploy_status, dimension_name, extremes,
-    fragile_mark, fragile_note, implementation_label, index, number, path_label, sensitivity_rows, significance,
-    status_cell,
+    fragile_mark, fragile_note, implementation_label, index, number, path_label, profile_note, profile_rows,
+    sensitivity_rows, significance, status_cell,
 )
+from analyzer.overhead import SizeProfile
 from analyzer.scoring import COMPOSITE, DEFAULT_VARIANT, DIMENSIONS, HIGHER_IS_BETTER, Measurement, Scorecard
 
 #: Okabe-Ito colours: distinguishable with the common colour-vision deficiencies.
@@ -65,6 +66,9 @@ def html_report(report: Report) -> str:
         body += ["<h2>Claims</h2>", claims_html(report)]
     body += ["<h2>Tasks</h2>", size_chart(rows, card.frameworks), time_chart(rows, card.frameworks),
              tasks_html(rows, card.frameworks)]
+    profiles = report.profiles
+    if profiles:
+        body += ["<h2>Input sizes</h2>", sizes_html(profiles, card.frameworks)]
     if report.study.deployments:
         body += ["<h2>Deployment</h2>", deployments_html(report.study.deployments)]
     return (
@@ -145,6 +149,12 @@ def sensitivity_html(card: Scorecard) -> str:
                    [False] * 4)
     notes = "".join(f"<li>{esc(n)}</li>" for n in alternative_notes(card))
     return table + f"<p class='note'>Alternative definitions checked:</p><ul class='note'>{notes}</ul>"
+
+
+def sizes_html(profiles: Sequence[SizeProfile], frameworks: Sequence[str]) -> str:
+    rows = [[esc(cell) for cell in row] for row in profile_rows(profiles, frameworks)]
+    return (_table(["task", *[esc(fw) for fw in frameworks]], rows, [False, *[True] * len(frameworks)])
+            + f"<p class='note'>{esc(profile_note(profiles, frameworks))}</p>")
 
 
 def claims_html(report: Report) -> str:

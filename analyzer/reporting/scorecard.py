@@ -23,6 +23,7 @@ from analyzer.model import DeployRecord
 from analyzer.scoring import (
     COMPOSITE, DEFAULT_VARIANT, DIMENSIONS, HIGHER_IS_BETTER, STATIC_MODE, Measurement, Scorecard,
 )
+from analyzer.overhead import SizeProfile, median_share
 from analyzer.sensitivity import flip_summary
 
 BEST, WORST, UNSTABLE, NONDETERMINISTIC, FRAGILE = "▲", "▼", "~", "≠", "†"
@@ -125,6 +126,44 @@ def sensitivity_rows(card: Scorecard) -> list[tuple[str, str, str, str]]:
 def alternative_notes(card: Scorecard) -> list[str]:
     """One line per alternative definition checked: its id and what it changes."""
     return [f"{c.alternative}: {c.description}" for c in card.sensitivity]
+
+
+def profile_sizes(profiles: Sequence[SizeProfile]) -> list[str]:
+    """The input sizes the profiles cover, smallest first."""
+    from analyzer.spec import SIZES
+
+    present = {s for p in profiles for s in p.seconds}
+    return sorted(present, key=lambda s: (SIZES.index(s) if s in SIZES else len(SIZES), s))
+
+
+def profile_cell(profile: SizeProfile | None, sizes: Sequence[str]) -> str:
+    """"93% → 21% (3.4 GFLOP/s)": the overhead share at each size and the FLOP/s at the largest; "–" unknown."""
+    if profile is None:
+        return "–"
+    shares = " → ".join("?" if (v := profile.share(s)) is None else f"{v:.0%}" for s in sizes)
+    largest = next((s for s in reversed(sizes) if s in profile.flop_s), None)
+    rate = f" ({profile.flop_s[largest] / 1e9:.3g} GFLOP/s {profile.mode})" if largest else f" ({profile.mode})"
+    return (shares if profile.overhead_share else "no flops declared") + rate
+
+
+def profile_rows(profiles: Sequence[SizeProfile], frameworks: Sequence[str]) -> list[list[str]]:
+    """Per task: its name and one profile_cell per framework."""
+    sizes = profile_sizes(profiles)
+    by_key = {(p.task, p.framework): p for p in profiles}
+    return [[task, *[profile_cell(by_key.get((task, fw)), sizes) for fw in frameworks]]
+            for task in sorted({p.task for p in profiles})]
+
+
+def profile_note(profiles: Sequence[SizeProfile], frameworks: Sequence[str]) -> str:
+    """The model behind the shares and each framework's median share per size."""
+    sizes = profile_sizes(profiles)
+    medians = []
+    for fw in frameworks:
+        values = [median_share(profiles, fw, s) for s in sizes]
+        medians.append(f"{fw} " + " → ".join("?" if v is None else f"{v:.0%}" for v in values))
+    return (f"share of run() time outside the kernels at {' → '.join(sizes)}, estimated from t = overhead + "
+            f"flops / rate fitted over the sizes; FLOP/s at the largest size, each framework at the mode faster "
+            f"there. Median over tasks: {'; '.join(medians)}")
 
 
 def extremes(values: Mapping[str, float], *, higher_is_better: bool) -> tuple[set[str], set[str]]:
@@ -266,6 +305,18 @@ def task_table(rows: Sequence[Measurement], *, frameworks: Sequence[str] = (), t
     return table
 
 
+def size_table(profiles: Sequence[SizeProfile], frameworks: Sequence[str]) -> Table:
+    """Per task and framework: the overhead share at each size and the FLOP/s achieved at the largest."""
+    table = Table(title="Input sizes: overhead-bound and compute-bound", title_justify="left", box=box.SIMPLE_HEAD,
+                  caption=escape(profile_note(profiles, frameworks)), caption_justify="left")
+    table.add_column("task", overflow="fold")
+    for fw in frameworks:
+        table.add_column(escape(label(fw)), justify="right")
+    for row in profile_rows(profiles, frameworks):
+        table.add_row(*map(escape, row))
+    return table
+
+
 def claims_table(results: Sequence[ClaimResult]) -> Table:
     """One row per claim: its id and survey reference, the verdict, the statement and the numbers behind it."""
     table = Table(title="Claims", title_justify="left", box=box.SIMPLE_HEAD, show_lines=False,
@@ -384,7 +435,7 @@ def deployment_failures(records: Sequence[DeployRecord]) -> Text:
 
 
 def report_group(card: Scorecard, claims: Sequence[ClaimResult], rows: Sequence[Measurement],
-                 deployments: Sequence[DeployRecord] = ()) -> Group:
+                 deployments: Sequence[DeployRecord] = (), profiles: Sequence[SizeProfile] = ()) -> Group:
     """Everything a study's console report shows, in order."""
     parts: list[RenderableType] = [scorecard_table(card), dimension_table(card)]
     if card.sensitivity:
@@ -392,6 +443,8 @@ def report_group(card: Scorecard, claims: Sequence[ClaimResult], rows: Sequence[
     if card.flags:
         parts.append(flags_text(card))
     parts.append(task_table(rows, frameworks=card.frameworks))
+    if profiles:
+        parts.append(size_table(profiles, card.frameworks))
     if deployments:
         parts += [deployment_table(deployments), deployment_failures(deployments)]
     if claims:
