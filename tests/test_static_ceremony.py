@@ -188,3 +188,17 @@ def test_one_call_counts_once_per_family_it_acts_in() -> None:
                              framework="jax")
     assert {family: n for family, n in metrics.ceremony.items() if n} == {
         "train/eval mode": 1, "random state passing": 1, "seeding": 1}
+
+
+def test_the_readme_table_of_idioms_is_the_code_s() -> None:
+    from pathlib import Path
+
+    from analyzer.static.ceremony import FAMILIES, idiom_table
+
+    readme = (Path(__file__).resolve().parents[1] / "README.md").read_text(encoding="utf-8")
+    table = idiom_table()
+    assert table in readme
+    assert len(table.splitlines()) == 2 + len(FAMILIES) == 15
+    assert "| train/eval mode | switching dropout and normalisation between training and inference | `*.train`, " \
+           "`*.eval`, `training=` | `training=` | `*.train`, `*.eval`, `training=`, `train=`, `deterministic=`, " \
+           "`use_running_average=` |" in table

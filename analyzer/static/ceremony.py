@@ -125,7 +125,7 @@ FAMILIES: dict[str, dict[str, Idioms]] = {
     },
 }
 
-#: What each family is, and what its idioms leave out, for the table of idioms (notes/ceremony_table.md).
+#: What each family is, and what its idioms leave out, for the table of idioms (`idiom_table`, in the README).
 FAMILY_NOTES: dict[str, str] = {
     "gradient computation": "asking for a gradient (a tape and its gradient call are two idioms: TF spells both)",
     "gradient tracking": "turning gradient recording on or off for some values",
@@ -142,6 +142,31 @@ FAMILY_NOTES: dict[str, str] = {
     "weight creation": "declaring a trainable weight by hand",
     "state handling": "reading, writing or splitting model state outside the framework's own update",
 }
+
+
+#: Prefixes shortened in the table of idioms, as users import them.
+SHORT_NAMES: tuple[tuple[str, str], ...] = (("tensorflow.", "tf."), ("flax.nnx.", "nnx."), ("jax.numpy.", "jnp."))
+
+
+def idiom_table(frameworks: Iterable[str] = ("torch", "tensorflow", "jax")) -> str:
+    """The family x framework table of idioms as Markdown (the README's copy is checked against it)."""
+    frameworks = tuple(frameworks)
+
+    def short(name: str) -> str:
+        for long, abbreviation in SHORT_NAMES:
+            if name.startswith(long):
+                return abbreviation + name[len(long):]
+        return name
+
+    def cell(idioms: Idioms | None) -> str:
+        if idioms is None or idioms.none:
+            return f"no equivalent: {idioms.none}" if idioms else "no equivalent"
+        return ", ".join([f"`{short(n)}`" for n in idioms.names] + [f"`{k}=`" for k in idioms.keywords])
+
+    rows = ["| family | what it is | " + " | ".join(frameworks) + " |", "|---|---|" + "---|" * len(frameworks)]
+    rows += [f"| {family} | {FAMILY_NOTES[family]} | " + " | ".join(cell(by.get(fw)) for fw in frameworks) + " |"
+             for family, by in FAMILIES.items()]
+    return "\n".join(rows)
 
 
 def framework_table(framework: str) -> dict[str, Idioms]:
