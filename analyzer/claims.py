@@ -30,7 +30,7 @@ from analyzer.model import StudyResults
 from analyzer.scoring import (
     BEST_MODE, DEFAULT_VARIANT, DEPLOY_FIELDS, DEPLOY_MODE, DERIVED_FIELDS, DIMENSIONS, HIGHER_IS_BETTER, RUN_FIELDS,
     SIZELESS, STATIC_FIELDS, STATIC_MODE, Measurement, Scorecard, build_dataclass, measurements, paired_test,
-    primary_size,
+    primary_size, run_sizes,
 )
 from analyzer.spec import SIZES
 
@@ -96,6 +96,13 @@ class ClaimResult:
     summary: str  #: the evidence in one line
     evidence: Mapping[str, float | int | str]
     tasks: tuple[str, ...] = ()
+    #: alternative definition (analyzer.sensitivity's ids) -> the verdict under it, where it differs from `verdict`
+    flips: Mapping[str, str] = dataclasses.field(default_factory=dict)
+
+    @property
+    def fragile(self) -> bool:
+        """The verdict changes under a reasonable alternative definition of its figure."""
+        return bool(self.flips)
 
     def to_dict(self) -> dict[str, Any]:
         return dataclasses.asdict(self)
@@ -236,10 +243,39 @@ def _framework(name: str, field_name: str, fail: Any) -> str:
 # ---------------------------------------------------------------------------------------------------- verdicts
 
 
+#: A static figure's alternative definition for the sensitivity check: metric -> (alternative id, other metric).
+METRIC_ALTERNATIVES: dict[str, tuple[str, str]] = {
+    "ceremony_total": ("ceremony-distinct", "ceremony_distinct"),
+    "ceremony_distinct": ("ceremony-occurrences", "ceremony_total"),
+    "sloc": ("conciseness-tokens", "tokens"),
+    "api_distinct": ("api-calls", "api_calls"),
+}
+
+
 def check_claims(claims: Sequence[Claim], results: StudyResults, scorecard: Scorecard) -> tuple[ClaimResult, ...]:
-    """A verdict for each claim, from the study's measurements and its scorecard."""
-    rows = measurements(results, device=scorecard.settings.device, size=scorecard.settings.size)
-    return tuple(check_claim(claim, rows, scorecard) for claim in claims)
+    """A verdict for each claim, from the study's measurements and its scorecard, with the verdicts it would get
+    under the alternative definitions of its figure (`ClaimResult.flips`)."""
+    settings = scorecard.settings
+    rows = measurements(results, device=settings.device, size=settings.size)
+    whole = measurements(results, device=settings.device, size=settings.size, whole_files=True)
+    has_plumbing = any(f.plumbing for f in (results.static.files if results.static else ()))
+    checked = []
+    for claim in claims:
+        result = check_claim(claim, rows, scorecard)
+        others: dict[str, ClaimResult] = {}
+        if claim.metric in STATIC_FIELDS:
+            if claim.metric in METRIC_ALTERNATIVES:
+                name, metric = METRIC_ALTERNATIVES[claim.metric]
+                others[name] = check_claim(dataclasses.replace(claim, metric=metric), rows, scorecard)
+            if has_plumbing:
+                others["with-plumbing"] = check_claim(claim, whole, scorecard)
+        elif claim.metric and claim.metric not in DEPLOY_FIELDS and not claim.size:
+            read = settings.size or primary_size(rows)
+            for size in (s for s in run_sizes(rows) if s != read):  # the claim reads one size; others are alternatives
+                others[f"size-{size}"] = check_claim(dataclasses.replace(claim, size=size), rows, scorecard)
+        flips = {name: other.verdict for name, other in others.items() if other.verdict != result.verdict}
+        checked.append(dataclasses.replace(result, flips=flips))
+    return tuple(checked)
 
 
 def check_claim(claim: Claim, rows: Sequence[Measurement], scorecard: Scorecard) -> ClaimResult:

@@ -156,3 +156,25 @@ def test_fragile_verdicts_are_marked_in_markdown_and_html(fragile_report) -> Non
     assert "<h2>Sensitivity</h2>" in page
     assert "<td>ceremony</td><td>tensorflow</td><td><span class='contradicted'>fragile</span></td>" in page
     assert "<span class='best'>1.00† ▲</span>" in page
+
+
+def test_a_claim_that_changes_under_an_alternative_definition_is_fragile() -> None:
+    from analyzer.claims import check_claims, parse_claims
+    from analyzer.reporting.files import markdown as render_markdown
+
+    tasks = [f"t{i}" for i in range(8)]
+    files = [with_ceremony(make_file(t, fw), n, idioms) for t in tasks
+             for fw, n, idioms in (("torch", 6, ("backward",)), ("tensorflow", 2, ("tape", "apply")))]
+    claims = parse_claims({"claim": [
+        {"id": "less-ceremony", "statement": "torch needs less ceremony", "metric": "ceremony_total",
+         "a": "torch", "b": "tensorflow", "expect": "lower"},
+        {"id": "shorter", "statement": "torch is shorter", "metric": "sloc", "a": "torch", "b": "tensorflow",
+         "expect": "lower"}]})
+    study = make_study(files)
+    card = score_study(study, CODE, settings=FAST)
+    ceremony, sloc = check_claims(claims, study, card)
+    assert (ceremony.verdict, ceremony.flips) == ("contradicted", {"ceremony-distinct": "supported"})
+    assert ceremony.fragile and not sloc.fragile and sloc.flips == {}
+    text = render_markdown(Report(study, card, (ceremony, sloc)))
+    assert "| less-ceremony | new | **contradicted†** |" in text
+    assert "† fragile, under ceremony-distinct: supported |" in text

@@ -267,8 +267,10 @@ def _md_sizes(profiles: Sequence[SizeProfile], frameworks: Sequence[str]) -> str
 
 
 def _md_claims(claims: Sequence[ClaimResult]) -> str:
-    rows = [[md(r.claim.id), md(r.claim.survey or "new"), f"**{r.verdict}**", md(r.claim.statement), md(r.summary)]
-            for r in claims]
+    from analyzer.reporting.scorecard import claim_evidence, claim_verdict
+
+    rows = [[md(r.claim.id), md(r.claim.survey or "new"), f"**{md(claim_verdict(r))}**", md(r.claim.statement),
+             md(claim_evidence(r))] for r in claims]
     return md_table(["claim", "survey", "verdict", "statement", "evidence"], rows)
 
 

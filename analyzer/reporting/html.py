@@ -17,7 +17,7 @@ from analyzer.model import DeployRecord
 from analyzer.reporting.files import Report
 from analyzer.reporting.scorecard import (
     BEST, DEPLOY_COLUMNS, DEPLOY_NOTE, FRAGILE, NONDETERMINISTIC, TASK_COLUMNS, UNSTABLE, WORST, alternative_notes,
-    composite_note, correction_note, deploy_cells, deploy_order, deploy_status, dimension_name, extremes,
+    claim_evidence, claim_verdict, composite_note, correction_note, deploy_cells, deploy_order, deploy_status, dimension_name, extremes,
     fragile_mark, fragile_note, implementation_label, index, number, path_label, profile_note, profile_rows,
     sensitivity_rows, significance, status_cell,
 )
@@ -158,8 +158,9 @@ def sizes_html(profiles: Sequence[SizeProfile], frameworks: Sequence[str]) -> st
 
 
 def claims_html(report: Report) -> str:
-    rows = [[esc(r.claim.id), esc(r.claim.survey or "new"), f"<span class='{esc(r.verdict)}'>{esc(r.verdict)}</span>",
-             esc(r.claim.statement), f"<span class='note'>{esc(r.summary)}</span>"] for r in report.claims]
+    rows = [[esc(r.claim.id), esc(r.claim.survey or "new"),
+             f"<span class='{esc(r.verdict)}'>{esc(claim_verdict(r))}</span>", esc(r.claim.statement),
+             f"<span class='note'>{esc(claim_evidence(r))}</span>"] for r in report.claims]
     return (_table(["claim", "survey", "verdict", "statement", "evidence"], rows, [False] * 5)
             + "<p class='note'>paired claims: Wilcoxon signed-rank over tasks, not corrected across claims</p>")
 

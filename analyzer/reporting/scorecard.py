@@ -128,6 +128,19 @@ def alternative_notes(card: Scorecard) -> list[str]:
     return [f"{c.alternative}: {c.description}" for c in card.sensitivity]
 
 
+def claim_verdict(result: ClaimResult) -> str:
+    """A claim's verdict, with FRAGILE when an alternative definition of its figure changes it."""
+    return result.verdict + (FRAGILE if result.fragile else "")
+
+
+def claim_evidence(result: ClaimResult) -> str:
+    """The evidence line, and what each alternative definition that changes the verdict gives."""
+    if not result.fragile:
+        return result.summary
+    changes = ", ".join(f"{name}: {verdict}" for name, verdict in result.flips.items())
+    return f"{result.summary}; {FRAGILE} fragile, under {changes}"
+
+
 def profile_sizes(profiles: Sequence[SizeProfile]) -> list[str]:
     """The input sizes the profiles cover, smallest first."""
     from analyzer.spec import SIZES
@@ -329,8 +342,8 @@ def claims_table(results: Sequence[ClaimResult]) -> Table:
         claim = result.claim
         style = VERDICT_STYLE.get(result.verdict, "")
         ident = escape(claim.id) + (f"\n[dim]survey {escape(claim.survey)}[/]" if claim.survey else "\n[dim]new[/]")
-        table.add_row(ident, f"[{style}]{result.verdict}[/]",
-                      f"{escape(claim.statement)}\n[dim]{escape(result.summary)}[/]", end_section=True)
+        table.add_row(ident, f"[{style}]{escape(claim_verdict(result))}[/]",
+                      f"{escape(claim.statement)}\n[dim]{escape(claim_evidence(result))}[/]", end_section=True)
     return table
 
 
