@@ -27,4 +27,4 @@ def run(state):
 
 def result(state, output):
     hv, loss = output
-    return {"hvp": jax.device_get(hv), "loss": jax.device_get(loss)}
+    return {"hvp": hv, "loss": loss}

@@ -30,4 +30,4 @@ def run(state):
 
 def result(state, output):
     hv, loss = output
-    return {"hvp": hv.numpy(), "loss": loss.numpy()}
+    return {"hvp": hv, "loss": loss}

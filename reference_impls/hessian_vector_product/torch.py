@@ -27,4 +27,4 @@ def run(state):
 
 def result(state, output):
     hv, loss = output
-    return {"hvp": hv.cpu().numpy(), "loss": loss.cpu().numpy()}
+    return {"hvp": hv, "loss": loss}

@@ -8,8 +8,8 @@ def loss_fn(w, x, y, l2):
     return F.binary_cross_entropy_with_logits(x @ w, y) + 0.5 * l2 * w.dot(w)
 
 
-# usability-score: eager-only: torch.compile's AOTAutograd cannot do double backward (pytorch/pytorch#91469);
-# torch__func.py is the compiled form.
+# usability-score: eager-only: torch.compile's AOTAutograd cannot do double backward (pytorch/pytorch#91469)
+# The compiled form is torch.py, with torch.func.
 def hvp(w, v, x, y, l2):
     loss = loss_fn(w, x, y, l2)
     (grad,) = torch.autograd.grad(loss, w, create_graph=True)
@@ -29,4 +29,4 @@ def run(state):
 
 def result(state, output):
     hv, loss = output
-    return {"hvp": hv.cpu().numpy(), "loss": loss.cpu().numpy()}
+    return {"hvp": hv, "loss": loss}
