@@ -1,4 +1,4 @@
-"""MLP classifier inference in PyTorch: an nn.Sequential loaded from a state dict, compiled with torch.compile."""
+"""MLP classifier inference in PyTorch: an nn.Sequential of nn.Linear layers, compiled with torch.compile."""
 
 import os
 
@@ -7,9 +7,8 @@ from torch import nn
 
 
 def setup(inputs, device):
-    t = {name: torch.from_numpy(array) for name, array in inputs.items()}
-    features, hidden1 = t["w1"].shape
-    hidden2, classes = t["w3"].shape
+    features, hidden1 = inputs["w1"].shape
+    hidden2, classes = inputs["w3"].shape
     model = nn.Sequential(
         nn.Linear(features, hidden1),
         nn.ReLU(),
@@ -17,14 +16,18 @@ def setup(inputs, device):
         nn.ReLU(),
         nn.Linear(hidden2, classes),
     )
+    model.to(device).eval()
+    return {"model": model, "compiled": torch.compile(model), "x": torch.from_numpy(inputs["x"]).to(device)}
+
+
+def load_weights(state, inputs):
     # nn.Linear stores its weight as (out, in), the transpose of the given kernels.
-    model.load_state_dict({
+    t = {name: torch.from_numpy(array) for name, array in inputs.items()}
+    state["model"].load_state_dict({
         "0.weight": t["w1"].T, "0.bias": t["b1"],
         "2.weight": t["w2"].T, "2.bias": t["b2"],
         "4.weight": t["w3"].T, "4.bias": t["b3"],
     })
-    model.to(device).eval()
-    return {"model": model, "compiled": torch.compile(model), "x": t["x"].to(device)}
 
 
 @torch.inference_mode()
@@ -35,7 +38,7 @@ def run(state):
 
 def result(state, output):
     logits, probs = output
-    return {"logits": logits.cpu().numpy(), "probs": probs.cpu().numpy()}
+    return {"logits": logits, "probs": probs}
 
 
 EXPORT_INPUTS = ("x",)
