@@ -28,12 +28,16 @@ def setup(inputs, device):
     vocab_size, embed_dim = inputs["embedding"].shape
     hidden_dim, num_classes = inputs["w2"].shape
     model = TextClassifier(vocab_size, embed_dim, hidden_dim, num_classes, rngs=nnx.Rngs(0))
-    model.embed.embedding.value = jnp.asarray(inputs["embedding"])
-    model.hidden.kernel.value = jnp.asarray(inputs["w1"])
-    model.hidden.bias.value = jnp.asarray(inputs["b1"])
-    model.classifier.kernel.value = jnp.asarray(inputs["w2"])
-    model.classifier.bias.value = jnp.asarray(inputs["b2"])
     return {"model": model, "tokens": jnp.asarray(inputs["tokens"])}
+
+
+def load_weights(state, inputs):
+    model = state["model"]
+    model.embed.embedding[...] = inputs["embedding"]
+    model.hidden.kernel[...] = inputs["w1"]
+    model.hidden.bias[...] = inputs["b1"]
+    model.classifier.kernel[...] = inputs["w2"]
+    model.classifier.bias[...] = inputs["b2"]
 
 
 def run(state):
@@ -41,7 +45,7 @@ def run(state):
 
 
 def result(state, logits):
-    return {"logits": jax.device_get(logits)}
+    return {"logits": logits}
 
 
 EXPORT_INPUTS = ("tokens",)

@@ -20,19 +20,23 @@ class TextClassifier(nn.Module):
 
 
 def setup(inputs, device):
-    t = {name: torch.from_numpy(array) for name, array in inputs.items()}
-    vocab_size, embed_dim = t["embedding"].shape
-    hidden_dim, num_classes = t["w2"].shape
+    vocab_size, embed_dim = inputs["embedding"].shape
+    hidden_dim, num_classes = inputs["w2"].shape
     model = TextClassifier(vocab_size, embed_dim, hidden_dim, num_classes)
-    model.load_state_dict({
+    model.to(device).eval()
+    return {"model": model, "compiled": torch.compile(model), "tokens": torch.from_numpy(inputs["tokens"]).to(device)}
+
+
+def load_weights(state, inputs):
+    # nn.Linear stores its weight as (out, in), the transpose of the given kernels.
+    t = {name: torch.from_numpy(array) for name, array in inputs.items()}
+    state["model"].load_state_dict({
         "embedding.weight": t["embedding"],
         "hidden.weight": t["w1"].T,
         "hidden.bias": t["b1"],
         "classifier.weight": t["w2"].T,
         "classifier.bias": t["b2"],
     })
-    model.to(device).eval()
-    return {"model": model, "compiled": torch.compile(model), "tokens": t["tokens"].to(device)}
 
 
 def run(state):
@@ -41,7 +45,7 @@ def run(state):
 
 
 def result(state, logits):
-    return {"logits": logits.cpu().numpy()}
+    return {"logits": logits}
 
 
 EXPORT_INPUTS = ("tokens",)
