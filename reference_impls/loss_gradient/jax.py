@@ -1,6 +1,5 @@
 """Loss and parameter gradients of a 2-layer Flax NNX MLP with nnx.value_and_grad."""
 
-import jax
 import jax.numpy as jnp
 import optax
 from flax import nnx
@@ -27,11 +26,15 @@ def loss_and_grads(model, x, y):
 def setup(inputs, device):
     features, hidden = inputs["w1"].shape
     model = MLP(features, hidden, inputs["w2"].shape[1], rngs=nnx.Rngs(0))
+    return {"model": model, "x": jnp.asarray(inputs["x"]), "y": jnp.asarray(inputs["y"])}
+
+
+def load_weights(state, inputs):
+    model = state["model"]
     model.fc1.kernel[...] = inputs["w1"]
     model.fc1.bias[...] = inputs["b1"]
     model.fc2.kernel[...] = inputs["w2"]
     model.fc2.bias[...] = inputs["b2"]
-    return {"model": model, "x": jnp.asarray(inputs["x"]), "y": jnp.asarray(inputs["y"])}
 
 
 def run(state):
@@ -41,9 +44,9 @@ def run(state):
 def result(state, output):
     loss, grads = output
     return {
-        "loss": jax.device_get(loss),
-        "grad_w1": jax.device_get(grads["fc1"]["kernel"][...]),
-        "grad_b1": jax.device_get(grads["fc1"]["bias"][...]),
-        "grad_w2": jax.device_get(grads["fc2"]["kernel"][...]),
-        "grad_b2": jax.device_get(grads["fc2"]["bias"][...]),
+        "loss": loss,
+        "grad_w1": grads["fc1"]["kernel"][...],
+        "grad_b1": grads["fc1"]["bias"][...],
+        "grad_w2": grads["fc2"]["kernel"][...],
+        "grad_b2": grads["fc2"]["bias"][...],
     }

@@ -17,20 +17,22 @@ class MLP(nn.Module):
 
 def setup(inputs, device):
     features, hidden = inputs["w1"].shape
-    model = MLP(features, hidden, inputs["w2"].shape[1])
-    model.load_state_dict({
-        "fc1.weight": torch.from_numpy(inputs["w1"].T),
-        "fc1.bias": torch.from_numpy(inputs["b1"]),
-        "fc2.weight": torch.from_numpy(inputs["w2"].T),
-        "fc2.bias": torch.from_numpy(inputs["b2"]),
-    })
-    model.to(device)
+    model = MLP(features, hidden, inputs["w2"].shape[1]).to(device)
     return {
         "model": model,
         "compiled": torch.compile(model),
         "x": torch.from_numpy(inputs["x"]).to(device),
         "y": torch.from_numpy(inputs["y"]).to(device),
     }
+
+
+def load_weights(state, inputs):
+    state["model"].load_state_dict({
+        "fc1.weight": torch.from_numpy(inputs["w1"].T),  # nn.Linear keeps its weight as (out, in)
+        "fc1.bias": torch.from_numpy(inputs["b1"]),
+        "fc2.weight": torch.from_numpy(inputs["w2"].T),
+        "fc2.bias": torch.from_numpy(inputs["b2"]),
+    })
 
 
 def run(state):
@@ -43,9 +45,9 @@ def run(state):
 def result(state, loss):
     model = state["model"]
     return {
-        "loss": loss.cpu().numpy(),
-        "grad_w1": model.fc1.weight.grad.T.cpu().numpy(),
-        "grad_b1": model.fc1.bias.grad.cpu().numpy(),
-        "grad_w2": model.fc2.weight.grad.T.cpu().numpy(),
-        "grad_b2": model.fc2.bias.grad.cpu().numpy(),
+        "loss": loss,
+        "grad_w1": model.fc1.weight.grad.T,
+        "grad_b1": model.fc1.bias.grad,
+        "grad_w2": model.fc2.weight.grad.T,
+        "grad_b2": model.fc2.bias.grad,
     }

@@ -18,20 +18,22 @@ class MLP(nn.Module):
 
 def setup(inputs, device):
     features, hidden = inputs["w1"].shape
-    model = MLP(features, hidden, inputs["w2"].shape[1])
-    model.load_state_dict({
-        "fc1.weight": torch.from_numpy(inputs["w1"].T),
-        "fc1.bias": torch.from_numpy(inputs["b1"]),
-        "fc2.weight": torch.from_numpy(inputs["w2"].T),
-        "fc2.bias": torch.from_numpy(inputs["b2"]),
-    })
-    model.to(device)
+    model = MLP(features, hidden, inputs["w2"].shape[1]).to(device)
     return {
         "model": model,
         "params": {name: p.detach() for name, p in model.named_parameters()},
         "x": torch.from_numpy(inputs["x"]).to(device),
         "y": torch.from_numpy(inputs["y"]).to(device),
     }
+
+
+def load_weights(state, inputs):
+    state["model"].load_state_dict({
+        "fc1.weight": torch.from_numpy(inputs["w1"].T),  # nn.Linear keeps its weight as (out, in)
+        "fc1.bias": torch.from_numpy(inputs["b1"]),
+        "fc2.weight": torch.from_numpy(inputs["w2"].T),
+        "fc2.bias": torch.from_numpy(inputs["b2"]),
+    })
 
 
 @torch.compile
@@ -49,9 +51,9 @@ def run(state):
 def result(state, output):
     grads, loss = output
     return {
-        "loss": loss.cpu().numpy(),
-        "grad_w1": grads["fc1.weight"].T.cpu().numpy(),
-        "grad_b1": grads["fc1.bias"].cpu().numpy(),
-        "grad_w2": grads["fc2.weight"].T.cpu().numpy(),
-        "grad_b2": grads["fc2.bias"].cpu().numpy(),
+        "loss": loss,
+        "grad_w1": grads["fc1.weight"].T,
+        "grad_b1": grads["fc1.bias"],
+        "grad_w2": grads["fc2.weight"].T,
+        "grad_b2": grads["fc2.bias"],
     }
