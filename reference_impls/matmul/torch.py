@@ -17,4 +17,4 @@ def run(state):
 
 
 def result(state, c):
-    return {"c": c.cpu().numpy()}
+    return {"c": c}
