@@ -16,10 +16,13 @@ def setup(inputs, device):
         keras.layers.Dense(w1.shape[1], activation="tanh"),
         keras.layers.Dense(w2.shape[1]),
     ])
-    model.set_weights([w1, inputs["b1"], w2, inputs["b2"]])
     model.compile(optimizer=keras.optimizers.Adam(learning_rate=0.01, beta_1=0.9, beta_2=0.999, epsilon=1e-12),
                   loss="mse")
     return {"model": model, "x": inputs["x"], "y": inputs["y"]}
+
+
+def load_weights(state, inputs):
+    state["model"].set_weights([inputs[name] for name in ("w1", "b1", "w2", "b2")])
 
 
 def run(state):
@@ -40,5 +43,5 @@ def run(state):
 
 def result(state, output):
     predictions, model, max_diff = output
-    w1, b1, w2, b2 = model.get_weights()
+    w1, b1, w2, b2 = model.weights
     return {"predictions": predictions, "w1": w1, "b1": b1, "w2": w2, "b2": b2, "max_weight_diff": max_diff}

@@ -36,10 +36,6 @@ def setup(inputs, device):
     w1, w2 = inputs["w1"], inputs["w2"]
     shapes = (w1.shape[0], w1.shape[1], w2.shape[1])
     model, optimizer = make_model_and_optimizer(shapes, device)
-    model.load_state_dict({
-        "fc1.weight": torch.from_numpy(w1.T), "fc1.bias": torch.from_numpy(inputs["b1"]),
-        "fc2.weight": torch.from_numpy(w2.T), "fc2.bias": torch.from_numpy(inputs["b2"]),
-    })
     return {
         "model": model,
         "optimizer": optimizer,
@@ -48,6 +44,14 @@ def setup(inputs, device):
         "x": torch.from_numpy(inputs["x"]).to(device),
         "y": torch.from_numpy(inputs["y"]).to(device),
     }
+
+
+def load_weights(state, inputs):
+    # nn.Linear stores its weight as (out, in), the transpose of the given kernels.
+    state["model"].load_state_dict({
+        "fc1.weight": torch.from_numpy(inputs["w1"].T), "fc1.bias": torch.from_numpy(inputs["b1"]),
+        "fc2.weight": torch.from_numpy(inputs["w2"].T), "fc2.bias": torch.from_numpy(inputs["b2"]),
+    })
 
 
 def run(state):
@@ -74,10 +78,10 @@ def run(state):
 def result(state, output):
     predictions, model, max_diff = output
     return {
-        "predictions": predictions.cpu().numpy(),
-        "w1": model.fc1.weight.detach().cpu().numpy().T,
-        "b1": model.fc1.bias.detach().cpu().numpy(),
-        "w2": model.fc2.weight.detach().cpu().numpy().T,
-        "b2": model.fc2.bias.detach().cpu().numpy(),
-        "max_weight_diff": max_diff.cpu().numpy(),
+        "predictions": predictions,
+        "w1": model.fc1.weight.T,
+        "b1": model.fc1.bias,
+        "w2": model.fc2.weight.T,
+        "b2": model.fc2.bias,
+        "max_weight_diff": max_diff,
     }
