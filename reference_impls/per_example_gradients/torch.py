@@ -8,15 +8,20 @@ from torch.func import functional_call, grad, vmap
 
 def setup(inputs, device):
     features, outputs = inputs["w"].shape
-    model = nn.Linear(features, outputs)
-    model.load_state_dict({"weight": torch.from_numpy(inputs["w"].T), "bias": torch.from_numpy(inputs["b"])})
-    model.to(device)
+    model = nn.Linear(features, outputs).to(device)
     return {
         "model": model,
         "params": {name: p.detach() for name, p in model.named_parameters()},
         "x": torch.from_numpy(inputs["x"]).to(device),
         "y": torch.from_numpy(inputs["y"]).to(device),
     }
+
+
+def load_weights(state, inputs):
+    state["model"].load_state_dict({
+        "weight": torch.from_numpy(inputs["w"].T),  # nn.Linear keeps its weight as (out, in)
+        "bias": torch.from_numpy(inputs["b"]),
+    })
 
 
 @torch.compile
@@ -33,7 +38,4 @@ def run(state):
 
 
 def result(state, grads):
-    return {
-        "grad_w": grads["weight"].transpose(1, 2).cpu().numpy(),
-        "grad_b": grads["bias"].cpu().numpy(),
-    }
+    return {"grad_w": grads["weight"].transpose(1, 2), "grad_b": grads["bias"]}
