@@ -36,6 +36,9 @@ def study():
                  timed("a", "jax", "eager", size, 5e-3, 1e10), timed("a", "jax", "compiled", size, 1e-4, 2e10),
                  timed("b", "torch", "eager", size, 1e-3, 1e10, flops=False),
                  timed("b", "jax", "eager", size, 1e-3, 1e10, flops=False)]
+    # c: the medium run is no slower than the small one (the work moved out of the timed call)
+    runs += [dataclasses.replace(make_run("c", fw, "eager", size=size, median_s=1e-3), flops=FLOPS[size])
+             for size in ("small", "medium") for fw in ("torch", "jax")]
     return make_study([], runs)
 
 
@@ -61,6 +64,7 @@ def test_input_sizes_are_rendered() -> None:
     text = markdown(report)
     assert "| a | 91% → 9% (9.09 GFLOP/s eager) | 67% → 2% (19.6 GFLOP/s compiled) |" in text
     assert "| b | no flops declared (eager) | no flops declared (eager) |" in text
+    assert "| c | no fit (100 GFLOP/s eager) | no fit (100 GFLOP/s eager) |" in text
     assert "Median over tasks: torch 91% → 9%; jax 67% → 2%" in text
     assert "<td>a</td><td class='num'>91% → 9% (9.09 GFLOP/s eager)</td>" in html_report(report)
 

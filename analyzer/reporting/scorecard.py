@@ -156,7 +156,11 @@ def profile_cell(profile: SizeProfile | None, sizes: Sequence[str]) -> str:
     shares = " → ".join("?" if (v := profile.share(s)) is None else f"{v:.0%}" for s in sizes)
     largest = next((s for s in reversed(sizes) if s in profile.flop_s), None)
     rate = f" ({profile.flop_s[largest] / 1e9:.3g} GFLOP/s {profile.mode})" if largest else f" ({profile.mode})"
-    return (shares if profile.overhead_share else "no flops declared") + rate
+    if not profile.flop_s:
+        return "no flops declared" + rate
+    if not profile.overhead_share:  # the time did not grow with the work: the fit says nothing
+        return "no fit" + rate
+    return shares + rate
 
 
 def profile_rows(profiles: Sequence[SizeProfile], frameworks: Sequence[str]) -> list[list[str]]:
