@@ -1,6 +1,5 @@
 """SGD with optax.warmup_cosine_decay_schedule, chained after optax.clip_by_global_norm, on a Flax NNX SiLU MLP."""
 
-import jax
 import jax.numpy as jnp
 import optax
 from flax import nnx
@@ -35,10 +34,6 @@ def train_step(model, optimizer, x, y):
 def setup(inputs, device):
     w1, w2 = inputs["w1"], inputs["w2"]
     model = MLP(w1.shape[0], w1.shape[1], w2.shape[1], rngs=nnx.Rngs(0))
-    model.linear1.kernel[...] = w1
-    model.linear1.bias[...] = inputs["b1"]
-    model.linear2.kernel[...] = w2
-    model.linear2.bias[...] = inputs["b2"]
     tx = optax.chain(optax.clip_by_global_norm(1.5), optax.sgd(learning_rate=schedule))
     return {
         "model": model,
@@ -46,6 +41,14 @@ def setup(inputs, device):
         "x": jnp.asarray(inputs["x"]),
         "y": jnp.asarray(inputs["y"]),
     }
+
+
+def load_weights(state, inputs):
+    model = state["model"]
+    model.linear1.kernel[...] = inputs["w1"]
+    model.linear1.bias[...] = inputs["b1"]
+    model.linear2.kernel[...] = inputs["w2"]
+    model.linear2.bias[...] = inputs["b2"]
 
 
 def run(state):
@@ -58,10 +61,10 @@ def result(state, output):
     losses, rates = output
     model = state["model"]
     return {
-        "losses": jax.device_get(losses),
-        "learning_rates": jax.device_get(rates),
-        "w1": jax.device_get(model.linear1.kernel[...]),
-        "b1": jax.device_get(model.linear1.bias[...]),
-        "w2": jax.device_get(model.linear2.kernel[...]),
-        "b2": jax.device_get(model.linear2.bias[...]),
+        "losses": losses,
+        "learning_rates": rates,
+        "w1": model.linear1.kernel[...],
+        "b1": model.linear1.bias[...],
+        "w2": model.linear2.kernel[...],
+        "b2": model.linear2.bias[...],
     }

@@ -14,7 +14,6 @@ def setup(inputs, device):
         keras.layers.Dense(w1.shape[1], activation="silu"),
         keras.layers.Dense(w2.shape[1]),
     ])
-    model.set_weights([w1, inputs["b1"], w2, inputs["b2"]])
     schedule = keras.optimizers.schedules.CosineDecay(
         initial_learning_rate=0.02,
         warmup_target=0.2,
@@ -37,6 +36,10 @@ def setup(inputs, device):
     return {"model": model, "train_step": train_step, "x": tf.constant(inputs["x"]), "y": tf.constant(inputs["y"])}
 
 
+def load_weights(state, inputs):
+    state["model"].set_weights([inputs[name] for name in ("w1", "b1", "w2", "b2")])
+
+
 def run(state):
     losses, rates = zip(*(state["train_step"](state["x"], state["y"]) for _ in range(STEPS)))
     return tf.stack(losses), tf.stack(rates)
@@ -44,5 +47,5 @@ def run(state):
 
 def result(state, output):
     losses, rates = output
-    w1, b1, w2, b2 = state["model"].get_weights()
-    return {"losses": losses.numpy(), "learning_rates": rates.numpy(), "w1": w1, "b1": b1, "w2": w2, "b2": b2}
+    w1, b1, w2, b2 = state["model"].weights
+    return {"losses": losses, "learning_rates": rates, "w1": w1, "b1": b1, "w2": w2, "b2": b2}

@@ -21,10 +21,6 @@ class MLP(nn.Module):
 def setup(inputs, device):
     w1, w2 = inputs["w1"], inputs["w2"]
     model = MLP(w1.shape[0], w1.shape[1], w2.shape[1])
-    model.load_state_dict({
-        "fc1.weight": torch.from_numpy(w1.T), "fc1.bias": torch.from_numpy(inputs["b1"]),
-        "fc2.weight": torch.from_numpy(w2.T), "fc2.bias": torch.from_numpy(inputs["b2"]),
-    })
     model.to(device)
     model.compile()
     optimizer = torch.optim.SGD(model.parameters(), lr=0.2)
@@ -38,6 +34,14 @@ def setup(inputs, device):
         "x": torch.from_numpy(inputs["x"]).to(device),
         "y": torch.from_numpy(inputs["y"]).to(device),
     }
+
+
+def load_weights(state, inputs):
+    # nn.Linear stores its weight as (out, in), the transpose of the given kernels.
+    state["model"].load_state_dict({
+        "fc1.weight": torch.from_numpy(inputs["w1"].T), "fc1.bias": torch.from_numpy(inputs["b1"]),
+        "fc2.weight": torch.from_numpy(inputs["w2"].T), "fc2.bias": torch.from_numpy(inputs["b2"]),
+    })
 
 
 def run(state):
@@ -59,10 +63,10 @@ def result(state, output):
     losses, rates = output
     model = state["model"]
     return {
-        "losses": losses.cpu().numpy(),
-        "learning_rates": torch.tensor(rates).numpy(),
-        "w1": model.fc1.weight.detach().cpu().numpy().T,
-        "b1": model.fc1.bias.detach().cpu().numpy(),
-        "w2": model.fc2.weight.detach().cpu().numpy().T,
-        "b2": model.fc2.bias.detach().cpu().numpy(),
+        "losses": losses,
+        "learning_rates": rates,
+        "w1": model.fc1.weight.T,
+        "b1": model.fc1.bias,
+        "w2": model.fc2.weight.T,
+        "b2": model.fc2.bias,
     }

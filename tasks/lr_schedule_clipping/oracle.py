@@ -8,7 +8,8 @@ element. STEPS = 10 full-batch steps of plain SGD (no momentum, no weight decay)
     g <- g * min(1, 1.5 / ||g||) over all parameters together (clip_norm 1.5),   w <- w - lr_k g.
 The targets are offset so that the gradient norm starts above the threshold and falls under it as the loss drops:
 clipping is active in steps 0-4 and inactive in steps 5-9 at the small size (norms 2.63 ... 1.61, then 1.31 ...
-0.94), and active in steps 0-2 at the full size (3.37 ... 2.50, then 1.37 ... 0.63); see clipped_steps().
+0.94), active in steps 0-3 at the medium size (3.12 ... 1.99, then 1.24 ... 0.77) and in steps 0-2 at the full
+size (3.37 ... 2.50, then 1.37 ... 0.63); see clipped_steps().
 
 The same schedule in each library: torch SequentialLR of LinearLR(start_factor=0.1, total_iters=3) and
 CosineAnnealingLR(T_max=7, eta_min=0.002) on a base lr of 0.2; Keras CosineDecay(initial_learning_rate=0.02,
