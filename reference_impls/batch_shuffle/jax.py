@@ -42,6 +42,6 @@ def result(state, output):
     return {
         "num_batches": len(batch_sizes),
         "batch_sizes": sorted(batch_sizes),
-        "epoch_feature_sums": jax.device_get(feature_sums),
-        "epoch_label_counts": jax.device_get(label_counts),
+        "epoch_feature_sums": feature_sums,
+        "epoch_label_counts": label_counts,
     }

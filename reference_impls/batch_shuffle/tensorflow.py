@@ -34,6 +34,6 @@ def result(state, output):
     return {
         "num_batches": len(batch_sizes),
         "batch_sizes": sorted(batch_sizes),
-        "epoch_feature_sums": feature_sums.numpy(),
-        "epoch_label_counts": label_counts.numpy(),
+        "epoch_feature_sums": feature_sums,
+        "epoch_label_counts": label_counts,
     }

@@ -33,6 +33,6 @@ def result(state, output):
     return {
         "num_batches": len(batch_sizes),
         "batch_sizes": sorted(batch_sizes),
-        "epoch_feature_sums": feature_sums.cpu().numpy(),
-        "epoch_label_counts": label_counts.cpu().numpy(),
+        "epoch_feature_sums": feature_sums,
+        "epoch_label_counts": label_counts,
     }
