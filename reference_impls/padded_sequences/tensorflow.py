@@ -26,4 +26,4 @@ def run(state):
 
 def result(state, output):
     padded_lengths, means = output
-    return {"padded_lengths": padded_lengths, "masked_means": means.numpy()}
+    return {"padded_lengths": padded_lengths, "masked_means": means}
