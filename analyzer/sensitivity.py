@@ -28,11 +28,12 @@ verdict an alternative cannot score (a dimension it leaves without paired data) 
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 from analyzer.model import StudyResults
 from analyzer.scoring import (
-    BEST_MODE, COMPOSITE, EVERY_SIZE, METRICS, STATIC_MODE, Metric, Scorecard, ScoringError, VerdictCheck,
+    BEST_MODE, COMPOSITE, EVERY_SIZE, METRICS, STATIC_MODE, Measurement, Metric, Scorecard, ScoringError, VerdictCheck,
     measurements, run_sizes, score_measurements,
 )
 
@@ -70,9 +71,13 @@ FIXED: tuple[Alternative, ...] = (
 RANDOM_WEIGHTS = "random-weights"
 
 
-def alternatives(results: StudyResults, card: Scorecard) -> tuple[Alternative, ...]:
-    """The alternatives that apply to this study: one speed-<size> per input size when there are several."""
-    rows = measurements(results, device=card.settings.device, size=card.settings.size)
+def alternatives(results: StudyResults, card: Scorecard,
+                 rows: Sequence[Measurement] | None = None) -> tuple[Alternative, ...]:
+    """The alternatives that apply to this study: one speed-<size> per input size when there are several.
+
+    `rows` are the study's measurements (plumbing excluded) when the caller has them already."""
+    if rows is None:
+        rows = measurements(results, device=card.settings.device, size=card.settings.size)
     sizes = run_sizes(rows)
     found = list(FIXED)
     if not any(f.plumbing for f in (results.static.files if results.static else ())):
@@ -86,10 +91,11 @@ def alternatives(results: StudyResults, card: Scorecard) -> tuple[Alternative, .
 
 def check_verdicts(results: StudyResults, card: Scorecard) -> tuple[VerdictCheck, ...]:
     """Every verdict of `card` recomputed under each alternative that applies to `results`."""
+    by_files = {whole: measurements(results, device=card.settings.device, size=card.settings.size,
+                                    whole_files=whole) for whole in (False, True)}
     checks = []
-    for alternative in alternatives(results, card):
-        rows = measurements(results, device=card.settings.device, size=card.settings.size,
-                            whole_files=alternative.whole_files)
+    for alternative in alternatives(results, card, by_files[False]):
+        rows = by_files[alternative.whole_files]
         try:
             other = score_measurements(rows, card.weights, settings=card.settings,
                                        weights_source=card.weights_source, metrics=alternative.scored_metrics())
