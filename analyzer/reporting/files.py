@@ -184,6 +184,8 @@ def md_table(headers: Sequence[str], rows: Iterable[Sequence[str]], align: str =
 
 def markdown(report: Report) -> str:
     """The report in GitHub Markdown, for a README or a pull-request comment."""
+    from analyzer.reporting.scorecard import at_primary_size, tasks_title
+
     card = report.scorecard
     environment = [f"- {md(k)}: {md(v)}" for k, v in sorted(report.study.environment.items()) if k != "analyzer"]
     out = ["# usability-score report", "",
@@ -193,7 +195,8 @@ def markdown(report: Report) -> str:
         out += ["", "## Sensitivity", "", _md_sensitivity(card)]
     if report.claims:
         out += ["", "## Claims", "", _md_claims(report.claims)]
-    out += ["", "## Tasks", "", _md_tasks(report.rows, card.frameworks), ""]
+    size, at_size = at_primary_size(report.rows)
+    out += ["", f"## {tasks_title(size)}", "", _md_tasks(at_size, card.frameworks), ""]
     profiles = report.profiles
     if profiles:
         out += ["## Input sizes", "", _md_sizes(profiles, card.frameworks), ""]

@@ -17,9 +17,9 @@ from analyzer.model import DeployRecord
 from analyzer.reporting.files import Report
 from analyzer.reporting.scorecard import (
     BEST, DEPLOY_COLUMNS, DEPLOY_NOTE, FRAGILE, NONDETERMINISTIC, TASK_COLUMNS, UNSTABLE, WORST, alternative_notes,
-    claim_evidence, claim_verdict, composite_note, correction_note, deploy_cells, deploy_order, deploy_status, dimension_name, extremes,
+    at_primary_size, claim_evidence, claim_verdict, composite_note, correction_note, deploy_cells, deploy_order, deploy_status, dimension_name, extremes,
     fragile_mark, fragile_note, implementation_label, index, number, path_label, profile_note, profile_rows,
-    sensitivity_rows, significance, status_cell,
+    sensitivity_rows, significance, status_cell, tasks_title,
 )
 from analyzer.overhead import SizeProfile
 from analyzer.scoring import COMPOSITE, DEFAULT_VARIANT, DIMENSIONS, HIGHER_IS_BETTER, Measurement, Scorecard
@@ -64,8 +64,9 @@ def html_report(report: Report) -> str:
         body += ["<h2>Sensitivity</h2>", sensitivity_html(card)]
     if report.claims:
         body += ["<h2>Claims</h2>", claims_html(report)]
-    body += ["<h2>Tasks</h2>", size_chart(rows, card.frameworks), time_chart(rows, card.frameworks),
-             tasks_html(rows, card.frameworks)]
+    size, at_size = at_primary_size(rows)
+    body += [f"<h2>{esc(tasks_title(size))}</h2>", size_chart(rows, card.frameworks),
+             time_chart(at_size, card.frameworks), tasks_html(at_size, card.frameworks)]
     profiles = report.profiles
     if profiles:
         body += ["<h2>Input sizes</h2>", sizes_html(profiles, card.frameworks)]

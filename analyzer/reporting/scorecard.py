@@ -21,7 +21,8 @@ from analyzer.claims import ClaimResult
 from analyzer.frameworks import DEPLOY_PATHS, FRAMEWORKS
 from analyzer.model import DeployRecord
 from analyzer.scoring import (
-    COMPOSITE, DEFAULT_VARIANT, DIMENSIONS, HIGHER_IS_BETTER, STATIC_MODE, Measurement, Scorecard,
+    COMPOSITE, DEFAULT_VARIANT, DIMENSIONS, HIGHER_IS_BETTER, SIZELESS, STATIC_MODE, Measurement, Scorecard,
+    primary_size,
 )
 from analyzer.overhead import SizeProfile, median_share
 from analyzer.sensitivity import flip_summary
@@ -204,6 +205,17 @@ def mark(text: str, key: str, best: set[str], worst: set[str]) -> str:
 def index(rows: Iterable[Measurement]) -> dict[tuple[str, str, str, str, str], Measurement]:
     """(task, framework, variant, mode, metric) -> measurement."""
     return {(r.task, r.framework, r.variant, r.mode, r.metric): r for r in rows}
+
+
+def at_primary_size(rows: Sequence[Measurement]) -> tuple[str, tuple[Measurement, ...]]:
+    """The primary size (the smallest the runs have) and the rows that hold at it: static figures, and run figures
+    of that size only, so a task table never mixes sizes (its keys carry none)."""
+    size = primary_size(rows)
+    return size, tuple(r for r in rows if r.mode in SIZELESS or not r.size or r.size == size)
+
+
+def tasks_title(size: str) -> str:
+    return f"Tasks, {size} size" if size else "Tasks"
 
 
 def status_cell(found: Mapping[tuple[str, str, str, str, str], Measurement], task: str, framework: str,
@@ -459,7 +471,8 @@ def report_group(card: Scorecard, claims: Sequence[ClaimResult], rows: Sequence[
         parts.append(sensitivity_table(card))
     if card.flags:
         parts.append(flags_text(card))
-    parts.append(task_table(rows, frameworks=card.frameworks))
+    size, at_size = at_primary_size(rows)
+    parts.append(task_table(at_size, frameworks=card.frameworks, title=tasks_title(size)))
     if profiles:
         parts.append(size_table(profiles, card.frameworks))
     if deployments:
