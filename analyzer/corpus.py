@@ -7,6 +7,8 @@ variant: tensorflow__fit.py beside tensorflow.py. Files that fit no framework ar
 
 from __future__ import annotations
 
+import re
+
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -14,6 +16,8 @@ from analyzer.frameworks import UnknownFrameworkError, canonical_framework
 
 #: The variant name of a framework's main implementation file.
 DEFAULT_VARIANT = "default"
+#: A variant name: it is part of job ids (joined with "__") and of report keys.
+VARIANT_NAME = re.compile(r"^[a-z0-9]+(_[a-z0-9]+)*$")
 #: Source files at or above this size are refused rather than parsed (a corpus of paired code is small).
 MAX_SOURCE_BYTES = 2_000_000
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
@@ -59,6 +63,9 @@ def parse_impl_name(path: Path) -> tuple[str, str]:
     name, _, variant = stem.partition("__")
     if _ and not variant:
         raise UnknownFrameworkError(f"empty variant in {path.name!r}; expected <framework>__<variant>.py")
+    if variant and not VARIANT_NAME.match(variant):
+        raise UnknownFrameworkError(f"variant {variant!r} in {path.name!r}: expected lower-case letters, digits "
+                                    f"and single underscores (it becomes part of job ids and report keys)")
     return canonical_framework(name), variant or DEFAULT_VARIANT
 
 

@@ -6,6 +6,8 @@ contributed code. Every problem is reported as a SpecError naming the file, the 
 
 from __future__ import annotations
 
+import math
+
 import re
 import sys
 from dataclasses import dataclass, field
@@ -195,8 +197,9 @@ def _tolerances(path: Path, raw: dict[str, Any]) -> dict[str, Tolerance]:
         if not isinstance(entry, dict) or set(entry) != {"rtol", "atol"}:
             raise SpecError(path, where, "expected a table with exactly rtol and atol")
         for key, value in entry.items():
-            if not isinstance(value, (int, float)) or isinstance(value, bool) or value < 0:
-                raise SpecError(path, f"{where}.{key}", f"expected a non-negative number, got {value!r}")
+            if (not isinstance(value, (int, float)) or isinstance(value, bool) or not math.isfinite(value)
+                    or value < 0):  # inf would pass anything, nan fail everything
+                raise SpecError(path, f"{where}.{key}", f"expected a finite non-negative number, got {value!r}")
         tolerances[dtype] = Tolerance(rtol=float(entry["rtol"]), atol=float(entry["atol"]))
     return tolerances
 

@@ -16,7 +16,7 @@ from analyzer.reporting.files import (
     to_csv, write_report,
 )
 from analyzer.reporting.html import html_report
-from analyzer.scoring import DIMENSIONS, ScoringSettings, measurements, score_study
+from analyzer.scoring import DIMENSIONS, Measurement, ScoringSettings, measurements, score_study
 from tests.test_scoring import HOSTILE, make_file, make_study, report_study
 
 SETTINGS = ScoringSettings(resamples=200, weightings=200)
@@ -52,10 +52,17 @@ def test_csv_is_tidy_and_survives_hostile_names(report) -> None:
     rows = list(csv.reader(io.StringIO(to_csv(report.rows))))
     assert tuple(rows[0]) == CSV_COLUMNS
     assert len(rows) - 1 == len(report.rows)
-    assert ["attn", "torch", "default", "static", "sloc", "20.0"] in rows
-    assert ["attn", "jax", "default", "eager", "median_s", "0.005"] in rows
-    assert [HOSTILE, "torch", "default", "static", "sloc", "22.0"] in rows
-    assert ["mlp", "tensorflow", "fit", "static", "sloc", "12.0"] in rows  # variants are listed
+    assert ["attn", "torch", "default", "static", "", "sloc", "20.0"] in rows
+    assert ["attn", "jax", "default", "eager", "small", "median_s", "0.005"] in rows
+    assert [HOSTILE, "torch", "default", "static", "", "sloc", "22.0"] in rows
+    assert ["mlp", "tensorflow", "fit", "static", "", "sloc", "12.0"] in rows  # variants are listed
+
+
+def test_csv_cells_that_a_spreadsheet_would_evaluate_are_neutralised() -> None:
+    rows = [Measurement(task, "torch", "default", "static", "sloc", 3.0)
+            for task in ('=HYPERLINK("http://x","y")', "+1", "-2", "@SUM(A1)", "plain")]
+    cells = [row[0] for row in csv.reader(io.StringIO(to_csv(rows)))][1:]
+    assert cells == ["'+1", "'-2", "'=HYPERLINK(\"http://x\",\"y\")", "'@SUM(A1)", "plain"]
 
 
 @pytest.mark.parametrize(("text", "expected"), [

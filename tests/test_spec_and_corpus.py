@@ -47,6 +47,10 @@ def test_valid_spec_defaults(tmp_path: Path) -> None:
         (VALID.replace("n = 8", "m = 8"), "sizes", "same parameter names"),
         (VALID + "[tolerance]\nfloat32 = { rtol = 1e-4 }\n", "tolerance.float32", "exactly rtol and atol"),
         (VALID + "[tolerance]\nfloat32 = { rtol = -1, atol = 0 }\n", "tolerance.float32.rtol", "non-negative"),
+        (VALID + "[tolerance]\nfloat32 = { rtol = 1e-4, atol = inf }\n", "tolerance.float32.atol",
+         "expected a finite non-negative number, got inf"),
+        (VALID + "[tolerance]\nfloat32 = { rtol = nan, atol = 0 }\n", "tolerance.float32.rtol",
+         "expected a finite non-negative number, got nan"),
         (VALID.replace('"2 * n"', '"__import__(1)"'), "flops", "expression of the size parameters"),
         (VALID.replace('"2 * n"', '"2 * q"'), "flops", "expected an expression of the size parameters"),
         ("colour = 1\n" + VALID, "colour", "unknown field"),
@@ -77,6 +81,13 @@ def test_missing_spec_and_bad_folder_name(tmp_path: Path) -> None:
 ])
 def test_implementation_file_names(name: str, framework: str, variant: str) -> None:
     assert parse_impl_name(Path(name)) == (framework, variant)
+
+
+@pytest.mark.parametrize("name", ["jax__a|b.py", "torch__Fast.py", "torch__a__b.py", "torch__a b.py",
+                                  "torch___x.py", "torch__x\x1b[31m.py"])
+def test_variant_names_that_would_break_job_ids_are_refused(name: str) -> None:
+    with pytest.raises(UnknownFrameworkError, match="expected lower-case letters, digits and single underscores"):
+        parse_impl_name(Path(name))
 
 
 def test_unknown_framework_names() -> None:

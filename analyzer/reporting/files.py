@@ -33,7 +33,9 @@ REPORT_VERSION = 1
 #: Format name -> file written into the output folder.
 FILES: dict[str, str] = {"json": "report.json", "csv": "measurements.csv", "md": "report.md", "html": "report.html"}
 FORMATS = tuple(FILES)
-CSV_COLUMNS = ("task", "framework", "variant", "mode", "metric", "value")
+CSV_COLUMNS = ("task", "framework", "variant", "mode", "size", "metric", "value")
+#: A cell starting with one of these is a formula to a spreadsheet (CSV injection): such text cells get a leading '.
+_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 
 
 class ReportError(ValueError):
@@ -153,13 +155,19 @@ def to_json(report: Report) -> str:
 
 
 def to_csv(rows: Sequence[Measurement]) -> str:
-    """Tidy CSV: one measurement per line (task, framework, variant, mode, metric, value)."""
+    """Tidy CSV: one measurement per line (task, framework, variant, mode, size, metric, value); text cells that a
+    spreadsheet would read as a formula are neutralised."""
     buffer = io.StringIO()
     writer = csv.writer(buffer, lineterminator="\n")
     writer.writerow(CSV_COLUMNS)
-    for r in sorted(rows, key=lambda r: (r.task, r.framework, r.variant, r.mode, r.metric)):
-        writer.writerow((r.task, r.framework, r.variant, r.mode, r.metric, repr(r.value)))
+    for r in sorted(rows, key=lambda r: (r.task, r.framework, r.variant, r.mode, r.size, r.metric)):
+        writer.writerow((*map(csv_text, (r.task, r.framework, r.variant, r.mode, r.size, r.metric)), repr(r.value)))
     return buffer.getvalue()
+
+
+def csv_text(text: str) -> str:
+    """A text cell no spreadsheet evaluates: one starting like a formula gets a leading apostrophe."""
+    return "'" + text if text.startswith(_FORMULA_START) else text
 
 
 # ---------------------------------------------------------------------------------------------------- Markdown
