@@ -28,7 +28,12 @@ err_console = Console(stderr=True, width=None if sys.stderr.isatty() else 120)
 
 def fail(message: str, code: int = 2) -> "typer.Exit":
     """Print a one-line error and return the Exit to raise."""
-    err_console.print(f"[bold red]error:[/] {message}", highlight=False, soft_wrap=True)
+    from rich.text import Text
+
+    from analyzer.text import printable
+
+    # Plain text, not markup: messages quote paths and names that may hold brackets or control characters.
+    err_console.print(Text.assemble(("error:", "bold red"), " ", printable(message)), highlight=False, soft_wrap=True)
     return typer.Exit(code)
 
 
@@ -119,12 +124,25 @@ def run_cmd(
     plan = _run_plan(mode=mode, framework=framework, device=device, size=size, rounds=rounds, threads=threads,
                      timeout=timeout)
     selected = _select_tasks(_catalog(root), task)
+    skipped = _skipped_tasks(selected)
     records = _execute(selected, plan, out=out, resume=resume).runs
     from analyzer.reporting.console import print_failures, run_table
 
     console.print(run_table(records))
     print_failures(console, records)
-    raise typer.Exit(0 if all(r.status in ("passed", "not_applicable", "skipped") for r in records) else 1)
+    passed = all(r.status in ("passed", "not_applicable", "skipped") for r in records)
+    raise typer.Exit(0 if passed and not (task and skipped) else 1)
+
+
+def _skipped_tasks(selected) -> list[str]:
+    """The selected tasks that cannot run (no valid spec, or a broken file), each listed with why on stderr."""
+    from analyzer.text import printable
+
+    skipped = [t for t in selected if t.spec is None or t.problems]
+    for t in skipped:
+        err_console.print(f"skipped {printable(t.id)}: " + "; ".join(map(printable, t.problems or ("no spec",))),
+                          markup=False, highlight=False)
+    return [t.id for t in skipped]
 
 
 def _run_plan(*, mode, framework, device, size, rounds, threads, timeout):
@@ -158,10 +176,16 @@ def _execute(tasks, plan, *, out: Path, resume: bool, static=None):
     from analyzer.execution.stats import describe_interference, interference
     from analyzer.model import StudyResults
     from analyzer.outdir import OutputDir, OutputDirError
-    from analyzer.study import RUNS_FILE, combine_rounds, execute, load_runs, plan as make_plan
+    from analyzer.study import RUNS_FILE, combine_rounds, execute, load_runs, plan as make_plan, read_runs
 
     planned = make_plan(tasks, plan)
     versions: dict = {}
+    if resume:
+        _, unreadable = read_runs(out / RUNS_FILE)
+        if unreadable:
+            err_console.print(f"warning: {out / RUNS_FILE}: {len(unreadable)} unreadable line(s) (line "
+                              f"{', '.join(map(str, unreadable[:10]))}{', ...' if len(unreadable) > 10 else ''}) "
+                              f"skipped; their jobs run again", markup=False, highlight=False)
     try:
         with OutputDir(out), Progress(TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(),
                                       TimeElapsedColumn(), console=console, transient=True) as progress:

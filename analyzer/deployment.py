@@ -30,6 +30,7 @@ from analyzer.corpus import DEFAULT_VARIANT, Implementation
 from analyzer.execution.runner import Job, Limits, WorkerPool
 from analyzer.frameworks import FRAMEWORKS, DeployPath, deploy_paths
 from analyzer.model import DeployRecord, deploy_record_from_dict
+from analyzer.text import printable
 
 DEPLOYMENTS_FILE = "deployments.jsonl"
 ARTIFACTS_DIR = "artifacts"
@@ -182,7 +183,7 @@ def to_record(item: PlannedDeploy, exported: dict[str, Any], reloaded: dict[str,
     assert job is not None
     final = reloaded if reloaded is not None else exported
     stage = "reload" if reloaded is not None else "export"
-    reason = str(final.get("reason", ""))
+    reason = printable(str(final.get("reason", "")))  # the worker's words, shown in a terminal later
     if reason and not reason.startswith(f"{stage}:"):  # the parent's own words: a killed or stopped worker
         reason = f"{stage}: {reason}"
     values = {key: exported.get(key) for key in ("export_s", "artifact_bytes")}

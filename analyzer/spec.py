@@ -16,6 +16,7 @@ from typing import Any
 
 from analyzer.arithmetic import ExpressionError, evaluate
 from analyzer.errors import FieldError
+from analyzer.text import printable
 
 if sys.version_info >= (3, 11):
     import tomllib
@@ -160,6 +161,8 @@ def _text(path: Path, raw: dict[str, Any], key: str) -> str:
     value = _typed(path, raw, key, str, "a non-empty string")
     if not value.strip():
         raise SpecError(path, key, "expected a non-empty string")
+    if printable(value) != value:
+        raise SpecError(path, key, "expected text without control characters (they would reach the terminal)")
     return value.strip()
 
 

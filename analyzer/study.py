@@ -18,6 +18,7 @@ from analyzer.execution.runner import Job, Limits, run_jobs
 from analyzer.execution.stats import summarize
 from analyzer.frameworks import FRAMEWORKS, framework_installed
 from analyzer.model import RunRecord, Timing, run_record_from_dict
+from analyzer.text import printable
 
 RUNS_FILE = "runs.jsonl"
 
@@ -146,6 +147,8 @@ def to_record(raw: dict[str, Any], planned: Planned) -> RunRecord:
     values.update(task=job.task, framework=job.framework, variant=job.variant, mode=job.mode, size=job.size,
                   round=planned.key[5], flops=planned.flops)
     values.setdefault("device", job.device)
+    if isinstance(values.get("reason"), str):
+        values["reason"] = printable(values["reason"])  # the worker's words, shown in a terminal later
     return run_record_from_dict(values)
 
 
@@ -155,15 +158,20 @@ def record_key(record: RunRecord) -> tuple[str, str, str, str, str, int]:
 
 def load_runs(path: Path) -> list[RunRecord]:
     """Records of a runs.jsonl; a line cut short by an interruption is dropped (its job simply runs again)."""
+    return read_runs(path)[0]
+
+
+def read_runs(path: Path) -> tuple[list[RunRecord], list[int]]:
+    """The readable records of a runs.jsonl and the numbers of the lines that are not (cut short or damaged)."""
     if not path.is_file():
-        return []
-    records = []
-    for line in path.read_text(encoding="utf-8").splitlines():
+        return [], []
+    records, unreadable = [], []
+    for number, line in enumerate(path.read_text(encoding="utf-8", errors="replace").splitlines(), start=1):
         try:
             records.append(run_record_from_dict(json.loads(line)))
-        except (ValueError, TypeError, KeyError):
-            continue
-    return records
+        except (ValueError, TypeError, KeyError, AttributeError, RecursionError):
+            unreadable.append(number)
+    return records, unreadable
 
 
 def combine_rounds(records: Iterable[RunRecord]) -> list[RunRecord]:

@@ -54,6 +54,7 @@ def test_valid_spec_defaults(tmp_path: Path) -> None:
         (VALID.replace('"2 * n"', '"__import__(1)"'), "flops", "expression of the size parameters"),
         (VALID.replace('"2 * n"', '"2 * q"'), "flops", "expected an expression of the size parameters"),
         ("colour = 1\n" + VALID, "colour", "unknown field"),
+        (VALID.replace('title = "T"', 'title = "T\\u001b]0;owned\\u0007"'), "title", "without control characters"),
         ("title = [", "task.toml", "expected valid TOML"),
     ],
 )

@@ -162,3 +162,46 @@ def test_a_line_cut_short_by_an_interruption_is_dropped_on_resume(tmp_path: Path
     runs.write_text('{"task": "a", "framework": "jax", "variant": "default", "mode": "eager", "device": "cpu", '
                     '"size": "small", "status": "passed"}\n{"task": "b", "framew')
     assert [r.task for r in load_runs(runs)] == ["a"]
+
+
+def test_printable_shows_control_characters_as_replacement_marks() -> None:
+    from analyzer.text import printable
+
+    assert printable("a\x1b[31mb\tc\nd\x9b2Je\x7f") == "a\ufffd[31mb\tc\nd\ufffd2Je\ufffd"
+    assert printable("plain text, [brackets] too") == "plain text, [brackets] too"
+
+
+def test_run_lists_the_tasks_it_skips_and_fails_when_a_named_one_is_skipped(tmp_path: Path) -> None:
+    from tests.conftest import FIXTURES
+
+    result = CliRunner().invoke(app, ["run", "--root", str(FIXTURES / "broken_catalog"), "-t", "bad_spec",
+                                      "-t", "syntax_error", "--out", str(tmp_path / "out")])
+    assert result.exit_code == 1
+    lines = [line for line in result.output.splitlines() if line.startswith("skipped ")]
+    assert [line.split(":")[0] for line in lines] == ["skipped bad_spec", "skipped syntax_error"]
+    assert "task.toml" in lines[0] and "does not parse" in lines[1]
+
+
+def test_a_damaged_runs_file_keeps_its_readable_records_with_a_warning(tmp_path: Path) -> None:
+    from analyzer.study import read_runs
+
+    good = ('{"task": "a", "framework": "jax", "variant": "default", "mode": "eager", "device": "cpu", '
+            '"size": "small", "status": "passed"}')
+    runs = tmp_path / "out" / "runs.jsonl"
+    runs.parent.mkdir()
+    runs.write_text(f"{good}\nnot json\n{good.replace('jax', 'torch')}\n[1]\n")
+    for folder in ("tasks", "reference_impls"):
+        (tmp_path / "empty" / folder).mkdir(parents=True)
+    records, unreadable = read_runs(runs)
+    assert [r.framework for r in records] == ["jax", "torch"] and unreadable == [2, 4]
+    result = CliRunner().invoke(app, ["run", "--root", str(tmp_path / "empty"), "--out", str(tmp_path / "out"),
+                                      "--resume"])
+    assert "runs.jsonl: 2 unreadable line(s) (line 2, 4) skipped; their jobs run again" in " ".join(
+        result.output.split())
+
+
+def test_error_messages_are_plain_text(tmp_path: Path) -> None:
+    result = CliRunner().invoke(app, ["run", "--root", str(tmp_path / "no[bold]where\x1b[2J"), "--out",
+                                      str(tmp_path / "out")])
+    assert result.exit_code == 2
+    assert "no[bold]where\ufffd[2J" in result.output and "\x1b" not in result.output
