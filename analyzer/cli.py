@@ -176,7 +176,9 @@ def _execute(tasks, plan, *, out: Path, resume: bool, static=None):
     from analyzer.execution.stats import describe_interference, interference
     from analyzer.model import StudyResults
     from analyzer.outdir import OutputDir, OutputDirError
-    from analyzer.study import RUNS_FILE, combine_rounds, execute, load_runs, plan as make_plan, read_runs
+    from analyzer.study import (
+        RUNS_FILE, ResumeError, combine_rounds, execute, load_runs, plan as make_plan, read_runs,
+    )
 
     planned = make_plan(tasks, plan)
     versions: dict = {}
@@ -195,7 +197,7 @@ def _execute(tasks, plan, *, out: Path, resume: bool, static=None):
                 on_start=lambda p: progress.update(bar, description=f"{p.key[0]} {p.key[1]} {p.key[3]} {p.key[4]}"),
                 on_record=lambda r: progress.advance(bar),
             )
-    except OutputDirError as exc:
+    except (OutputDirError, ResumeError) as exc:
         raise fail(str(exc))
     except KeyboardInterrupt:
         kept = len(load_runs(out / RUNS_FILE))
@@ -304,7 +306,7 @@ def _deploy(tasks, plan, *, out: Path, resume: bool, study=None, save: bool = Tr
                 on_start=lambda p: progress.update(bar, description=" ".join(p.key)),
                 on_record=lambda r: progress.advance(bar),
             )
-    except OutputDirError as exc:
+    except (OutputDirError, ResumeError) as exc:
         raise fail(str(exc))
     except KeyboardInterrupt:
         kept = len(load_deployments(out / DEPLOYMENTS_FILE))

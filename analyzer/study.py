@@ -21,6 +21,12 @@ from analyzer.model import RunRecord, Timing, run_record_from_dict
 from analyzer.text import printable
 
 RUNS_FILE = "runs.jsonl"
+#: The conditions the records of runs.jsonl were taken under; --resume adds records only under the same ones.
+CONDITIONS_FILE = "conditions.json"
+
+
+class ResumeError(ValueError):
+    """--resume asked for conditions other than those the folder's records were taken under."""
 
 #: Worse statuses win when rounds disagree.
 _SEVERITY = {"passed": 0, "not_applicable": 1, "skipped": 2, "wrong_answer": 3, "timed_out": 4, "crashed": 5}
@@ -106,9 +112,14 @@ def execute(planned: list[Planned], run_plan: RunPlan, *, out_dir: Path, resume:
     that file already holds. Returns every record of the plan (old and new). The frameworks' versions and the
     accelerators they saw, as the workers report them, are added to `versions`."""
     path = out_dir / RUNS_FILE
+    conditions = {"device": run_plan.device, "threads": run_plan.threads, "timing": run_plan.timing,
+                  "check_determinism": run_plan.check_determinism, "policy": run_plan.policy}
+    if resume:
+        _check_conditions(out_dir / CONDITIONS_FILE, conditions)
     done = {record_key(r): r for r in load_runs(path)} if resume else {}
     if not resume:
         path.write_text("", encoding="utf-8")
+    (out_dir / CONDITIONS_FILE).write_text(json.dumps(conditions, indent=1, sort_keys=True), encoding="utf-8")
     by_key = {p.key: p for p in planned}
     todo = [p for p in planned if p.key not in done]
     with open(path, "a", encoding="utf-8") as out:
@@ -130,6 +141,23 @@ def execute(planned: list[Planned], run_plan: RunPlan, *, out_dir: Path, resume:
                                                        "accelerators": raw.get("accelerators", [])}
             keep(to_record(raw, planned_job))
     return [done[p.key] for p in planned if p.key in done]
+
+
+def _check_conditions(path: Path, wanted: dict[str, Any]) -> None:
+    """Refuse to resume records taken under other conditions (device, threads, timing policy): pooled with the new
+    ones they would make a study no single setting produced. A folder from before this file existed is trusted."""
+    try:
+        found = json.loads(path.read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        return
+    except (OSError, ValueError) as exc:
+        raise ResumeError(f"{path}: unreadable ({exc}); start afresh without --resume or choose another --out")
+    differ = sorted(key for key in wanted if isinstance(found, dict) and found.get(key) != wanted[key])
+    if not isinstance(found, dict) or differ:
+        said = ", ".join(f"{key} {found.get(key)!r} there, {wanted[key]!r} now" for key in differ) \
+            if isinstance(found, dict) else "not a JSON object"
+        raise ResumeError(f"{path.parent}: its records were taken under other conditions ({said}); resume with the "
+                          f"same settings, or start afresh without --resume or in another --out")
 
 
 def parse_job_id(job_id: str) -> tuple[str, str, str, str, str, int]:

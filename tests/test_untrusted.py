@@ -205,3 +205,14 @@ def test_error_messages_are_plain_text(tmp_path: Path) -> None:
                                       str(tmp_path / "out")])
     assert result.exit_code == 2
     assert "no[bold]where\ufffd[2J" in result.output and "\x1b" not in result.output
+
+
+def test_resume_refuses_records_taken_under_other_conditions(tmp_path: Path) -> None:
+    for folder in ("tasks", "reference_impls"):
+        (tmp_path / "empty" / folder).mkdir(parents=True)
+    run = ["run", "--root", str(tmp_path / "empty"), "--out", str(tmp_path / "out")]
+    assert CliRunner().invoke(app, [*run, "--threads", "1"]).exit_code == 0
+    assert CliRunner().invoke(app, [*run, "--threads", "1", "--resume"]).exit_code == 0
+    result = CliRunner().invoke(app, [*run, "--threads", "2", "--resume"])
+    assert result.exit_code == 2
+    assert "its records were taken under other conditions (threads 1 there, 2 now)" in " ".join(result.output.split())
