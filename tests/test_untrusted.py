@@ -216,3 +216,40 @@ def test_resume_refuses_records_taken_under_other_conditions(tmp_path: Path) -> 
     result = CliRunner().invoke(app, [*run, "--threads", "2", "--resume"])
     assert result.exit_code == 2
     assert "its records were taken under other conditions (threads 1 there, 2 now)" in " ".join(result.output.split())
+
+
+def _gone(pid: int) -> bool:
+    try:
+        with open(f"/proc/{pid}/stat", encoding="ascii") as stat:
+            return stat.read().rsplit(")", 1)[1].split()[0] == "Z"  # a zombie waiting for init to reap it
+    except FileNotFoundError:
+        return True
+
+
+@pytest.mark.skipif(not Path("/proc/self/stat").exists(), reason="needs Linux /proc")
+def test_a_worker_dies_with_a_parent_killed_outright(tmp_path: Path) -> None:
+    """A parent ended by SIGKILL can clean nothing up; the kernel's parent-death signal still ends its worker."""
+    import contextlib
+    import os
+    import subprocess
+    import sys
+    import time
+
+    # A bystander keeps the worker's stdin open, as a busy worker never reads it: only the signal can end it.
+    script = ("import os, subprocess, time\nfrom analyzer.execution.runner import WorkerProcess\n"
+              "w = WorkerProcess('jax')\nfd = w.proc.stdin.fileno()\n"
+              "keeper = subprocess.Popen(['sleep', '60'], pass_fds=[fd], start_new_session=True,\n"
+              "                          stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)\n"
+              "print(w.proc.pid, keeper.pid, flush=True)\ntime.sleep(3)\nos.kill(os.getpid(), 9)\n")
+    parent = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, timeout=60,
+                            cwd=Path(__file__).resolve().parent.parent)
+    worker, keeper = map(int, parent.stdout.split()[:2])
+    try:
+        deadline = time.monotonic() + 10
+        while not _gone(worker) and time.monotonic() < deadline:
+            time.sleep(0.1)
+        assert _gone(worker), f"worker {worker} outlived its parent"
+    finally:
+        for pid in (keeper, worker):
+            with contextlib.suppress(ProcessLookupError):
+                os.kill(pid, 9)

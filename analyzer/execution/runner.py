@@ -90,6 +90,10 @@ class Job:
         return f"{RELOAD_WORKER}-{deploy_path(self.deploy_path).runtime}"
 
 
+#: The parent's process id, given to each worker so that it can die with the parent (a Linux parent-death signal).
+PARENT_PID_VAR = "USABILITY_SCORE_PARENT_PID"
+
+
 class WorkerProcess:
     """One live worker of one framework (or the reload worker)."""
 
@@ -182,6 +186,7 @@ class WorkerProcess:
         cold (XLA keeps no cache on disk by default; Inductor and Triton would otherwise reuse earlier runs' work
         and report a compile latency no new user sees). A cache folder set by the user is kept."""
         env = worker_env()
+        env[PARENT_PID_VAR] = str(os.getpid())  # the worker dies with this process (see worker.die_with_parent)
         env.setdefault("TORCHINDUCTOR_CACHE_DIR", str(self.dir / "inductor-cache"))
         env.setdefault("TRITON_CACHE_DIR", str(self.dir / "triton-cache"))
         return env

@@ -11,6 +11,8 @@ prints, even floods, cannot corrupt them). The worker exits at the end of stdin.
 from __future__ import annotations
 
 import json
+import os
+import signal
 import sys
 import time
 import traceback
@@ -21,6 +23,7 @@ from analyzer.execution.checks import compare
 from analyzer.contract import REQUIRED
 from analyzer.execution.harness import ContractError, framework_inputs, import_file, make_case, run_once
 from analyzer.execution.measure import PeakMemory, TimingPolicy, time_run
+from analyzer.execution.runner import PARENT_PID_VAR
 from analyzer.frameworks.adapters import ADAPTERS, DeviceUnavailable
 from analyzer.spec import load_spec
 
@@ -123,8 +126,24 @@ def cap_cpu_time(seconds: float) -> None:
     resource.setrlimit(resource.RLIMIT_CPU, (soft if hard == resource.RLIM_INFINITY else min(soft, hard), hard))
 
 
+def die_with_parent() -> None:
+    """Ask the kernel to kill this worker when the parent that started it dies (Linux; elsewhere a no-op), so that
+    a parent killed with SIGKILL, which can clean nothing up, leaves no worker running contributed code behind.
+    Done before any job: contributed code runs only in a process that already has it."""
+    parent = os.environ.get(PARENT_PID_VAR)
+    if not sys.platform.startswith("linux") or not parent:
+        return
+    import ctypes
+
+    pr_set_pdeathsig = 1
+    ctypes.CDLL(None, use_errno=True).prctl(pr_set_pdeathsig, signal.SIGKILL)
+    if os.getppid() != int(parent):  # the parent died before the request took effect
+        os._exit(1)
+
+
 def main(argv: list[str] | None = None, stdin: TextIO = sys.stdin) -> int:
     framework, results_file = (argv or sys.argv[1:])[:2]
+    die_with_parent()
     worker = Worker(framework)
     with open(results_file, "a", encoding="utf-8") as out:
         for line in stdin:
