@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import signal
 import sys
 from pathlib import Path
 from typing import List, Optional
@@ -550,7 +551,14 @@ def root(
 
 
 def main() -> None:
+    # SIGTERM (a scheduler's or `kill`'s stop) ends a run as Ctrl-C does: finished records kept, workers killed,
+    # the output folder unlocked, exit status 130.
+    signal.signal(signal.SIGTERM, _interrupt)
     app()
+
+
+def _interrupt(signum: int, frame: object) -> None:
+    raise KeyboardInterrupt
 
 
 if __name__ == "__main__":

@@ -101,3 +101,17 @@ def test_bad_study_flags_are_refused_before_anything_runs(args: list[str], messa
     result = CliRunner().invoke(app, ["--out", str(tmp_path / "study"), *args])
     assert result.exit_code == 2 and message in " ".join(result.output.split())
     assert not (tmp_path / "study").exists()
+
+
+def test_sigterm_stops_a_run_as_ctrl_c_does(tmp_path: Path) -> None:
+    out = tmp_path / "out"
+    proc = subprocess.Popen([*RUN, "--out", str(out)], cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    deadline = time.monotonic() + 120
+    while time.monotonic() < deadline and len(load_runs(out / RUNS_FILE)) < 1:
+        time.sleep(0.05)
+    proc.send_signal(signal.SIGTERM)
+    _, err = proc.communicate(timeout=60)
+    assert proc.returncode == 130
+    assert "continue with --resume" in " ".join(err.decode().split())
+    assert not (out / LOCK_FILE).exists()
+    assert 1 <= len(load_runs(out / RUNS_FILE)) < 5
