@@ -82,7 +82,7 @@ def static_cmd(
             json_out.write_text(report.to_json(), encoding="utf-8")
         except OSError as exc:
             raise fail(f"--json {json_out}: cannot write ({exc.strerror})")
-        console.print(f"wrote {json_out}", highlight=False)
+        console.print(f"wrote {json_out}", highlight=False, soft_wrap=True)
     if not report.files and not report.problems:
         raise fail(f"{path}: no implementation files found; expected <task>/<framework>.py")
     raise typer.Exit(1 if report.problems else 0)
@@ -142,7 +142,7 @@ def _skipped_tasks(selected) -> list[str]:
     skipped = [t for t in selected if t.spec is None or t.problems]
     for t in skipped:
         err_console.print(f"skipped {printable(t.id)}: " + "; ".join(map(printable, t.problems or ("no spec",))),
-                          markup=False, highlight=False)
+                          markup=False, highlight=False, soft_wrap=True)
     return [t.id for t in skipped]
 
 
@@ -188,7 +188,7 @@ def _execute(tasks, plan, *, out: Path, resume: bool, static=None):
         if unreadable:
             err_console.print(f"warning: {out / RUNS_FILE}: {len(unreadable)} unreadable line(s) (line "
                               f"{', '.join(map(str, unreadable[:10]))}{', ...' if len(unreadable) > 10 else ''}) "
-                              f"skipped; their jobs run again", markup=False, highlight=False)
+                              f"skipped; their jobs run again", markup=False, highlight=False, soft_wrap=True)
     try:
         with OutputDir(out), Progress(TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(),
                                       TimeElapsedColumn(), console=console, transient=True) as progress:
@@ -249,9 +249,9 @@ def deploy_cmd(
     console.print(deployment_failures(study.deployments))
     if unreadable:
         console.print(f"wrote {out / DEPLOYMENTS_FILE}; left {out / 'study.json'} alone: this version cannot read it",
-                      highlight=False)
+                      highlight=False, soft_wrap=True)
     else:
-        console.print(f"wrote {out / DEPLOYMENTS_FILE} and {out / 'study.json'}", highlight=False)
+        console.print(f"wrote {out / DEPLOYMENTS_FILE} and {out / 'study.json'}", highlight=False, soft_wrap=True)
 
 
 def _deploy_plan(*, framework, path, size, threads, timeout, keep_artifacts):
@@ -346,7 +346,7 @@ def _report(study, out: Path, weights: Optional[Path]) -> None:
     console.print(report_group(report.scorecard, report.claims, report.rows, report.study.deployments,
                                report.profiles))
     written = write_report(report, out)
-    console.print("reports: " + ", ".join(str(p) for p in written), highlight=False)
+    console.print("reports: " + ", ".join(str(p) for p in written), highlight=False, soft_wrap=True)
 
 
 @app.command("report")
@@ -379,7 +379,7 @@ def report_cmd(
     console.print(report_group(report.scorecard, report.claims, report.rows, report.study.deployments,
                                report.profiles))
     for path in write_report(report, out, fmt):
-        console.print(f"wrote {path}", highlight=False)
+        console.print(f"wrote {path}", highlight=False, soft_wrap=True)
 
 
 @app.command("compare")
@@ -474,7 +474,7 @@ def new_cmd(
     except ScaffoldError as exc:
         raise fail(str(exc))
     for path in created:
-        console.print(f"created {path}", highlight=False)
+        console.print(f"created {path}", highlight=False, soft_wrap=True)
     console.print(f"next: fill them in (see CONTRIBUTING.md), then `usability-score validate {task}`", highlight=False)
 
 
