@@ -406,6 +406,10 @@ def _build(hint: Any, value: Any) -> Any:
 # ---------------------------------------------------------------------------------------------------- weights
 
 
+#: how a report names the shipped weights: the package's file, never a path of the machine that wrote the report
+DEFAULT_WEIGHTS_LABEL = "the shipped analyzer/data/weights.toml"
+
+
 def default_weights_path() -> Path:
     """The weights file shipped with the package."""
     return Path(__file__).resolve().parent / "data" / "weights.toml"
@@ -577,7 +581,7 @@ def score_study(results: StudyResults, weights: Mapping[str, float] | None = Non
                 settings: ScoringSettings = ScoringSettings(), weights_source: str = "") -> Scorecard:
     """Score a study; weights default to the shipped file."""
     if weights is None:
-        weights, weights_source = load_weights(), str(default_weights_path())
+        weights, weights_source = load_weights(), DEFAULT_WEIGHTS_LABEL
     rows = measurements(results, device=settings.device, size=settings.size)
     card = score_measurements(rows, weights, settings=settings, weights_source=weights_source)
     from analyzer.sensitivity import check_verdicts  # it scores alternatives with this module's functions

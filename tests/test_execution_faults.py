@@ -28,6 +28,10 @@ EXPECTED = {
     "raises": ("crashed", "RuntimeError at jax.py:9: kaput"),
     "nan": ("wrong_answer", "output 'y' contains NaN or Inf"),
     "orphan": ("passed", ""),
+    # Untrusted code: the verdict is the parent's, reached from the outputs (analyzer.execution.judge).
+    "patches_judge": ("wrong_answer", "output 'y' differs from the oracle: max abs error 4, max rel error 0.5 "
+                                      "(tolerance rtol=0.0001, atol=1e-05) (the worker said it passed)"),
+    "forges_record": ("crashed", "the worker wrote a record that is not this job's"),
 }
 
 

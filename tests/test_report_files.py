@@ -120,7 +120,7 @@ def test_unknown_formats_are_refused(tmp_path, report) -> None:
 
 def test_build_report_uses_the_shipped_weights_and_claims() -> None:
     report = build_report(report_study(), settings=SETTINGS)
-    assert report.scorecard.weights_source.endswith("weights.toml")
+    assert report.scorecard.weights_source == "the shipped analyzer/data/weights.toml"  # no path of this machine
     assert len(report.claims) == len(load_claims())
 
 

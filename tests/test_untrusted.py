@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import socket
 from pathlib import Path
 
@@ -253,3 +254,69 @@ def test_a_worker_dies_with_a_parent_killed_outright(tmp_path: Path) -> None:
         for pid in (keeper, worker):
             with contextlib.suppress(ProcessLookupError):
                 os.kill(pid, 9)
+
+
+def _judged(tmp_path: Path, claim: dict, outputs: dict | None, second: dict | None = None,
+            task_dir: Path | None = None) -> dict:
+    import numpy as np
+
+    from analyzer.execution.judge import Judge, save_arrays
+    from analyzer.execution.runner import Job, worker_env
+    from tests.conftest import FIXTURES
+
+    task_dir = task_dir or FIXTURES / "faulty_catalog" / "tasks" / "nan"  # y = 2x, x = 1..4 at the small size
+    job = Job(id="j", task=task_dir.name, framework="jax", variant="default", mode="eager", task_dir=str(task_dir),
+              impl_path="jax.py")
+    handed = tmp_path / "handed"
+    handed.mkdir(exist_ok=True)
+    for name, arrays in (("first", outputs), ("second", second)):
+        (handed / f"{name}.npz").unlink(missing_ok=True)
+        if arrays is not None:
+            save_arrays(handed / f"{name}.npz", {k: np.asarray(v, dtype=np.float32) for k, v in arrays.items()})
+    return Judge(tmp_path, timeout_s=60, env=worker_env()).verdict(job, claim, handed)
+
+
+def test_the_judge_believes_outputs_not_the_worker(tmp_path: Path) -> None:
+    right, wrong = {"y": [2, 4, 6, 8]}, {"y": [3, 6, 9, 12]}
+    timing = {"median_s": 1e-9}
+    agreed = _judged(tmp_path, {"status": "passed", "reason": "", "timing": timing}, right, second=right)
+    assert (agreed["status"], agreed["max_abs_err"], agreed["nondeterministic"], agreed["timing"]) == \
+        ("passed", 0.0, False, timing)
+    assert _judged(tmp_path, {"status": "passed", "reason": ""}, right, second=wrong)["nondeterministic"] is True
+    lied = _judged(tmp_path, {"status": "passed", "reason": "", "timing": timing}, wrong)
+    assert (lied["status"], lied["timing"], lied["max_abs_err"]) == ("wrong_answer", None, 4.0)
+    assert lied["reason"].endswith("(the worker said it passed)")
+    tampered = _judged(tmp_path, {"status": "wrong_answer", "reason": "output 'y' differs"}, right)
+    assert tampered["status"] == "crashed" and "its own checker was tampered with" in tampered["reason"]
+    silent = _judged(tmp_path, {"status": "passed", "reason": ""}, None)
+    assert (silent["status"], silent["reason"]) == ("crashed", "judge: the worker handed over no outputs "
+                                                               "(first.npz missing)")
+    crashed = {"status": "crashed", "reason": "worker exited with code 7"}
+    assert _judged(tmp_path, crashed, None) == crashed  # a record that claims nothing passes through
+
+
+def test_the_judge_never_unpickles_what_a_worker_hands_over(tmp_path: Path) -> None:
+    import numpy as np
+
+    from analyzer.execution.judge import JudgeError, load_arrays
+
+    np.savez(tmp_path / "first.npz", y=np.array([{"a": 1}], dtype=object))  # would unpickle on a plain np.load
+    with pytest.raises(JudgeError, match=r"first.npz is not a readable array file \(ValueError: Object arrays cannot"):
+        load_arrays(tmp_path / "first.npz")
+    (tmp_path / "junk.npz").write_bytes(b"not a zip")
+    with pytest.raises(JudgeError, match="junk.npz is not a readable array file"):
+        load_arrays(tmp_path / "junk.npz")
+
+
+def test_the_oracle_runs_in_a_process_of_its_own(tmp_path: Path) -> None:
+    task = tmp_path / "tasks" / "probe"
+    write_tree(task, {
+        "task.toml": 'title = "probe"\ncategory = "tensor-ops"\ndescription = "d"\nmodes = ["eager"]\n'
+                     '[sizes.small]\nn = 2\n[sizes.full]\nn = 4\n',
+        "oracle.py": "import os\nimport numpy as np\n\ndef make_inputs(size, rng):\n    return {'x': np.ones(2)}\n\n"
+                     "def reference(inputs, size):\n    raise RuntimeError(f'oracle pid {os.getpid()}')\n",
+    })
+    judged = _judged(tmp_path, {"status": "passed", "reason": ""}, {"y": [1, 1]}, task_dir=task)
+    assert judged["status"] == "crashed"
+    assert judged["reason"].startswith("judge: the oracle failed (exit status 1): RuntimeError: oracle pid ")
+    assert judged["reason"] != f"judge: the oracle failed (exit status 1): RuntimeError: oracle pid {os.getpid()}"

@@ -25,6 +25,7 @@ from dataclasses import asdict, dataclass, field, replace
 from pathlib import Path
 from typing import Any, Callable, Iterable, Iterator
 
+from analyzer.execution.judge import Judge
 from analyzer.frameworks import deploy_path
 
 #: Variables a worker inherits; everything else in the parent's environment stays behind.
@@ -81,6 +82,7 @@ class Job:
     export_outputs: tuple[str, ...] = ()  #: reload: oracle outputs the artifact gives, in order
     isolated: bool = False  #: served by a worker started for this job alone and closed after it
     cpu_s: float = 0.0  #: CPU-time cap of this job, set by the pool from its Limits (the worker enforces it)
+    arrays_dir: str = ""  #: run: the folder, made by the pool, where the worker hands its outputs to the judge
 
     @property
     def worker(self) -> str:
@@ -116,12 +118,13 @@ class WorkerProcess:
         self.proc.stdin.write((json.dumps(asdict(job)) + "\n").encode())
         self.proc.stdin.flush()
 
-    def wait(self, limits: Limits) -> dict[str, Any]:
-        """The next record, or a crashed/timed_out record once the worker dies or breaks a limit."""
+    def wait(self, limits: Limits, job_id: str) -> dict[str, Any]:
+        """The job's record, or a crashed/timed_out record once the worker dies, breaks a limit or writes a line that
+        is not this job's record."""
         deadline = time.monotonic() + limits.timeout_s
         written_before = self.output.stat().st_size  # the output limit is per job, not per worker
         while True:
-            record = self._next_record()
+            record = self._next_record(job_id)
             if self.output.stat().st_size - written_before > limits.output_mb * 2**20:
                 # Checked before a finished record is accepted: a job that floods and finishes between two polls
                 # is still this job's fault, not the next one's.
@@ -130,7 +133,7 @@ class WorkerProcess:
             if record is not None:
                 return record
             if self.proc.poll() is not None:
-                record = self._next_record()  # it may have written its line just before exiting
+                record = self._next_record(job_id)  # it may have written its line just before exiting
                 return record or {"status": "crashed", "reason": f"worker {exit_reason(self.proc.returncode)}; "
                                                                   f"output: {self.tail()}"}
             if time.monotonic() > deadline:
@@ -143,12 +146,22 @@ class WorkerProcess:
                                                        f"{limits.memory_mb:.0f} MiB resident)"}
             time.sleep(POLL_S)
 
-    def _next_record(self) -> dict[str, Any] | None:
-        lines = self.results.read_text(encoding="utf-8").splitlines()
-        if len(lines) > self.seen:
-            self.seen += 1
-            return json.loads(lines[self.seen - 1])
-        return None
+    def _next_record(self, job_id: str) -> dict[str, Any] | None:
+        """The worker's next line: the job's record, or a crashed one that says why the line is not (the worker
+        runs contributed code, which can write anything there)."""
+        lines = self.results.read_bytes().splitlines()
+        if len(lines) <= self.seen:
+            return None
+        self.seen += 1
+        try:
+            record = json.loads(lines[self.seen - 1].decode("utf-8"))
+        except (UnicodeDecodeError, json.JSONDecodeError):
+            record = None
+        if not isinstance(record, dict) or not isinstance(record.get("status"), str):
+            return {"status": "crashed", "reason": "the worker wrote a malformed record"}
+        if record.get("job") != job_id:
+            return {"status": "crashed", "reason": "the worker wrote a record that is not this job's"}
+        return record
 
     def tail(self) -> str:
         self._output_file.flush()
@@ -193,11 +206,15 @@ class WorkerProcess:
 
 
 class WorkerPool:
-    """At most one live worker per framework, replaced after any failure."""
+    """At most one live worker per framework, replaced after any failure. Run jobs are judged in the parent
+    (analyzer.execution.judge) from the outputs their worker hands over."""
 
     def __init__(self, limits: Limits) -> None:
         self.limits = limits
         self.workers: dict[str, WorkerProcess] = {}
+        self.folder = Path(tempfile.mkdtemp(prefix="usability-score-judge-"))
+        self.judge = Judge(self.folder, timeout_s=limits.timeout_s, env=worker_env())
+        self.jobs = 0
 
     def run(self, job: Job) -> dict[str, Any]:
         name = job.worker
@@ -206,12 +223,22 @@ class WorkerPool:
             if worker is not None:
                 worker.close()
             worker = self.workers[name] = WorkerProcess(name)
+        self.jobs += 1
+        arrays = worker.dir / f"outputs-{self.jobs}"
+        arrays.mkdir()
         try:
-            worker.submit(replace(job, cpu_s=self.limits.cpu_seconds))
+            worker.submit(replace(job, cpu_s=self.limits.cpu_seconds, arrays_dir=str(arrays)))
         except (BrokenPipeError, OSError):
             pass  # the worker died between jobs; wait() reports how
-        record = worker.wait(self.limits)
-        if job.isolated or (record.get("status") in ("crashed", "timed_out") and not worker.alive):
+        claimed = worker.wait(self.limits, job.id)
+        record = self.judge.verdict(job, claimed, arrays) if job.kind == "run" else claimed
+        shutil.rmtree(arrays, ignore_errors=True)
+        # A worker that failed, or that the judge overruled, is not trusted with another job: whatever its job
+        # changed in it (patched modules, threads, a record file with lines of its own) goes with it.
+        overruled = record.get("status") != claimed.get("status")
+        if record.get("status") in ("crashed", "timed_out") or overruled:
+            worker.kill()
+        if job.isolated or not worker.alive:
             worker.close()
             del self.workers[name]
         record["job"] = job.id
@@ -221,6 +248,7 @@ class WorkerPool:
         for worker in self.workers.values():
             worker.close()
         self.workers.clear()
+        shutil.rmtree(self.folder, ignore_errors=True)
 
     def __enter__(self) -> "WorkerPool":
         return self

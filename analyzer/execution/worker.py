@@ -22,6 +22,7 @@ from typing import Any, TextIO
 from analyzer.execution.checks import compare
 from analyzer.contract import REQUIRED
 from analyzer.execution.harness import ContractError, framework_inputs, import_file, make_case, run_once
+from analyzer.execution.judge import save_arrays
 from analyzer.execution.measure import PeakMemory, TimingPolicy, time_run
 from analyzer.execution.runner import PARENT_PID_VAR
 from analyzer.frameworks.adapters import ADAPTERS, DeviceUnavailable
@@ -75,6 +76,9 @@ class Worker:
             started = time.perf_counter()
             first, state = run_once(module, inputs, job["device"], sync, to_numpy)
             record["first_result_s"] = time.perf_counter() - started
+            handed = Path(job["arrays_dir"]) if job.get("arrays_dir") else None
+            if handed is not None:  # the parent's judge decides from these, not from this worker's verdict
+                save_arrays(handed / "first.npz", first)
             verdict = compare(first, case.expected, spec.tolerance_for("float32"))
             record.update(max_abs_err=verdict.max_abs_err, max_rel_err=verdict.max_rel_err)
             if not verdict.ok:
@@ -83,6 +87,8 @@ class Worker:
             if job.get("check_determinism", True):
                 # A second fresh state must give the same outputs; its state is then the one timed.
                 second, state = run_once(module, inputs, job["device"], sync, to_numpy)
+                if handed is not None:
+                    save_arrays(handed / "second.npz", second)
                 record["nondeterministic"] = any(not _same(first[k], second.get(k)) for k in first)
             if job.get("timing"):
                 timing = time_run(module.run, state, sync, TimingPolicy(**job.get("policy", {})))

@@ -74,11 +74,11 @@ class Report:
 def build_report(study: StudyResults, *, weights_path: Path | str | None = None,
                  claims_path: Path | str | None = None, settings: ScoringSettings = ScoringSettings()) -> Report:
     """Score a study and check the claims (shipped weights and claims unless paths are given)."""
-    from analyzer.scoring import default_weights_path
+    from analyzer.scoring import DEFAULT_WEIGHTS_LABEL
 
     weights = load_weights(weights_path)
     card = score_study(study, weights, settings=settings,
-                       weights_source=str(weights_path or default_weights_path()))
+                       weights_source=str(weights_path) if weights_path else DEFAULT_WEIGHTS_LABEL)
     return Report(study, card, check_claims(load_claims(claims_path), study, card))
 
 

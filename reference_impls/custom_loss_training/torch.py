@@ -15,9 +15,11 @@ def huber_loss(pred, target, delta=1.0):
 def setup(inputs, device):
     model = nn.Linear(*inputs["w"].shape)
     model.to(device)
-    model.compile()
     return {
         "model": model,
+        # torch.compile(model), not model.compile(): on a built-in module (nn.Sequential, nn.Linear) the latter
+        # compiles nothing in torch 2.13, silently (pytorch/pytorch#150915).
+        "compiled": torch.compile(model),
         "optimizer": torch.optim.SGD(model.parameters(), lr=1.0),
         "x": torch.from_numpy(inputs["x"]).to(device),
         "y": torch.from_numpy(inputs["y"]).to(device),
@@ -30,7 +32,7 @@ def load_weights(state, inputs):
 
 
 def run(state):
-    model, optimizer = state["model"], state["optimizer"]
+    model, optimizer = state["compiled"], state["optimizer"]
     losses = []
     for _ in range(STEPS):
         optimizer.zero_grad()

@@ -1,0 +1,143 @@
+"""Parent side: the verdict on a run job is reached from the arrays the worker hands over, never from its word.
+
+A worker runs contributed code in its own interpreter, so whatever it reports, its own comparison with the oracle
+included, is only as honest as that code: an implementation that patches `numpy.all` passes its own wrong answer.
+So for every run job the worker also writes the outputs it got (`first.npz`, and `second.npz` from the determinism
+re-run) into a folder the parent made for that job, and the parent
+
+1. asks the task's oracle for the expected outputs in a process of its own (`analyzer.execution.oracle`, once per
+   task and size; neither the parent nor the judged worker ever runs the oracle);
+2. loads both sides as plain arrays (no pickle) and compares them with `checks.compare`, under the task's
+   float32 tolerance read from its spec;
+3. keeps the worker's record only where it agrees: a worker that says "passed" about outputs that fail the
+   parent's check is recorded wrong_answer (its timing dropped), one that says "wrong_answer" about outputs that
+   pass is recorded crashed (its checker was tampered with), one that says either without handing over its
+   outputs is recorded crashed. The error figures and the nondeterminism flag are always the parent's.
+
+Records of other statuses (crashed, timed_out, skipped) pass through: they claim nothing.
+"""
+
+from __future__ import annotations
+
+import os
+import signal
+import subprocess
+import sys
+import tempfile
+import zipfile
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from analyzer.execution.checks import compare
+from analyzer.spec import SpecError, load_spec
+
+#: the worker statuses that claim a verdict on the outputs
+JUDGED = ("passed", "wrong_answer")
+
+
+class JudgeError(Exception):
+    """The parent could not reach a verdict: the reason, for the job's record."""
+
+
+class Judge:
+    """Expected outputs per (task, size), each from one oracle process, and the verdict on each run record."""
+
+    def __init__(self, folder: Path, *, timeout_s: float, env: dict[str, str]) -> None:
+        self.folder, self.timeout_s, self.env = folder, timeout_s, env
+        self._expected: dict[tuple[str, str], dict[str, np.ndarray] | str] = {}
+
+    def verdict(self, job: Any, record: dict[str, Any], arrays: Path) -> dict[str, Any]:
+        """The record as the parent believes it (a new dict)."""
+        if record.get("status") not in JUDGED:
+            return record
+        claimed = record["status"]
+        try:
+            expected = self.expected(job.task_dir, job.size)
+            tolerance = load_spec(Path(job.task_dir)).tolerance_for("float32")
+            got = load_arrays(arrays / "first.npz")
+        except (JudgeError, SpecError) as exc:
+            return {**record, "status": "crashed", "reason": f"judge: {exc}", "timing": None, "compile_s": None}
+        check = compare(got, expected, tolerance)
+        judged = {**record, "max_abs_err": check.max_abs_err, "max_rel_err": check.max_rel_err}
+        if not check.ok:
+            why = check.reason if claimed == "wrong_answer" else f"{check.reason} (the worker said it passed)"
+            return {**judged, "status": "wrong_answer", "reason": why, "timing": None, "compile_s": None,
+                    "nondeterministic": None}
+        if claimed == "wrong_answer":
+            return {**judged, "status": "crashed", "timing": None, "compile_s": None,
+                    "reason": "judge: the worker reported a wrong answer for outputs that pass the oracle check; "
+                              "its own checker was tampered with"}
+        if (arrays / "second.npz").exists():
+            try:
+                second = load_arrays(arrays / "second.npz")
+            except JudgeError as exc:
+                return {**judged, "status": "crashed", "reason": f"judge: {exc}", "timing": None, "compile_s": None}
+            judged["nondeterministic"] = any(k not in second or not _same(got[k], second[k]) for k in got)
+        return judged
+
+    def expected(self, task_dir: str, size: str) -> dict[str, np.ndarray]:
+        key = (task_dir, size)
+        if key not in self._expected:
+            try:
+                self._expected[key] = self._ask_oracle(task_dir, size)
+            except JudgeError as exc:
+                self._expected[key] = str(exc)
+        found = self._expected[key]
+        if isinstance(found, str):
+            raise JudgeError(found)
+        return found
+
+    def _ask_oracle(self, task_dir: str, size: str) -> dict[str, np.ndarray]:
+        out = Path(tempfile.mkdtemp(prefix="oracle-", dir=self.folder))
+        proc = subprocess.Popen(
+            [sys.executable, "-m", "analyzer.execution.oracle", task_dir, size, str(out / "expected.npz")],
+            stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, cwd=out, env=self.env,
+            start_new_session=True,
+        )
+        try:
+            _, err = proc.communicate(timeout=self.timeout_s)
+        except subprocess.TimeoutExpired:
+            os.killpg(proc.pid, signal.SIGKILL)
+            proc.wait()
+            raise JudgeError(f"the oracle gave no answer within {self.timeout_s:g} s") from None
+        finally:
+            _kill_group(proc.pid)
+        if proc.returncode != 0:
+            tail = err.decode("utf-8", errors="replace").strip().splitlines()[-1:] or ["(no output)"]
+            raise JudgeError(f"the oracle failed (exit status {proc.returncode}): {tail[0][:300]}")
+        return load_arrays(out / "expected.npz")
+
+
+def load_arrays(path: Path) -> dict[str, np.ndarray]:
+    """Numeric arrays from an .npz a worker or an oracle wrote: never unpickled, anything else refused."""
+    try:
+        with np.load(path, allow_pickle=False) as data:
+            arrays = {key: data[key] for key in data.files}
+    except FileNotFoundError:
+        raise JudgeError(f"the worker handed over no outputs ({path.name} missing)") from None
+    except (OSError, ValueError, zipfile.BadZipFile, EOFError) as exc:
+        raise JudgeError(f"{path.name} is not a readable array file ({type(exc).__name__}: {exc})"[:300]) from None
+    bad = sorted(key for key, value in arrays.items() if value.dtype.kind not in "biuf")
+    if bad:
+        raise JudgeError(f"{path.name}: output(s) {', '.join(bad)} are not numeric arrays")
+    return arrays
+
+
+def save_arrays(path: Path, outputs: dict[str, Any]) -> None:
+    """Worker side: write a result's numeric outputs for the judge (a non-numeric one is left out: the judge then
+    finds it missing)."""
+    arrays = {str(key): np.asarray(value) for key, value in outputs.items()}
+    np.savez(path, **{key: value for key, value in arrays.items() if value.dtype.kind in "biuf"})
+
+
+def _same(a: np.ndarray, b: np.ndarray) -> bool:
+    return a.shape == b.shape and bool(np.array_equal(a, b))  # judged outputs are finite: no NaN to match
+
+
+def _kill_group(pid: int) -> None:
+    try:
+        os.killpg(pid, signal.SIGKILL)  # whatever the oracle left running
+    except (ProcessLookupError, PermissionError):
+        pass
