@@ -257,7 +257,7 @@ def test_a_worker_dies_with_a_parent_killed_outright(tmp_path: Path) -> None:
 
 
 def _judged(tmp_path: Path, claim: dict, outputs: dict | None, second: dict | None = None,
-            task_dir: Path | None = None) -> dict:
+            task_dir: Path | None = None, sampling_s: float | None = None) -> dict:
     import numpy as np
 
     from analyzer.execution.judge import Judge, save_arrays
@@ -273,13 +273,14 @@ def _judged(tmp_path: Path, claim: dict, outputs: dict | None, second: dict | No
         (handed / f"{name}.npz").unlink(missing_ok=True)
         if arrays is not None:
             save_arrays(handed / f"{name}.npz", {k: np.asarray(v, dtype=np.float32) for k, v in arrays.items()})
-    return Judge(tmp_path, timeout_s=60, env=worker_env()).verdict(job, claim, handed)
+    return Judge(tmp_path, timeout_s=60, env=worker_env()).verdict(job, claim, handed, sampling_s)
 
 
 def test_the_judge_believes_outputs_not_the_worker(tmp_path: Path) -> None:
     right, wrong = {"y": [2, 4, 6, 8]}, {"y": [3, 6, 9, 12]}
-    timing = {"median_s": 1e-9}
-    agreed = _judged(tmp_path, {"status": "passed", "reason": "", "timing": timing}, right, second=right)
+    timing = {"median_s": 0.01, "samples": [0.01] * 10, "loops": 10}  # 1 s of samples
+    agreed = _judged(tmp_path, {"status": "passed", "reason": "", "timing": timing}, right, second=right,
+                     sampling_s=1.1)
     assert (agreed["status"], agreed["max_abs_err"], agreed["nondeterministic"], agreed["timing"]) == \
         ("passed", 0.0, False, timing)
     assert _judged(tmp_path, {"status": "passed", "reason": ""}, right, second=wrong)["nondeterministic"] is True
@@ -293,6 +294,21 @@ def test_the_judge_believes_outputs_not_the_worker(tmp_path: Path) -> None:
                                                                "(first.npz missing)")
     crashed = {"status": "crashed", "reason": "worker exited with code 7"}
     assert _judged(tmp_path, crashed, None) == crashed  # a record that claims nothing passes through
+
+
+def test_the_judge_refuses_a_timing_its_own_clock_contradicts(tmp_path: Path) -> None:
+    right = {"y": [2, 4, 6, 8]}
+    timing = {"median_s": 0.001, "samples": [0.001] * 10, "loops": 10}  # samples add up to 0.1 s
+    claim = {"status": "passed", "reason": "", "timing": timing, "compile_s": 0.5}
+    assert _judged(tmp_path, claim, right, sampling_s=0.6)["status"] == "passed"  # 0.1 >= 0.25 * 0.6 - 0.25
+    slowed = _judged(tmp_path, claim, right, sampling_s=2.0)  # 0.1 < 0.25 * 2 - 0.25: a clock running slow
+    assert (slowed["status"], slowed["timing"], slowed["compile_s"]) == ("crashed", None, None)
+    assert slowed["reason"] == ("judge: the timing disagrees with the parent's clock: its samples add up to 0.1 s of a "
+                                "sampling that the parent saw last 2 s")
+    unannounced = _judged(tmp_path, claim, right)
+    assert unannounced["reason"] == "judge: a timing without the worker's word that its samples began"
+    forged = _judged(tmp_path, {**claim, "timing": {"samples": "fast", "loops": 1}}, right, sampling_s=0.6)
+    assert (forged["status"], forged["reason"]) == ("crashed", "judge: a malformed timing")
 
 
 def test_the_judge_never_unpickles_what_a_worker_hands_over(tmp_path: Path) -> None:

@@ -9,7 +9,9 @@ re-run) into a folder the parent made for that job, and the parent
    task and size; neither the parent nor the judged worker ever runs the oracle);
 2. loads both sides as plain arrays (no pickle) and compares them with `checks.compare`, under the task's
    float32 tolerance read from its spec;
-3. keeps the worker's record only where it agrees: a worker that says "passed" about outputs that fail the
+3. checks the timing against its own clock: the worker says when its samples begin, and samples that add up to
+   far less than the time the parent then saw pass (a patched `time.perf_counter`) are refused;
+4. keeps the worker's record only where it agrees: a worker that says "passed" about outputs that fail the
    parent's check is recorded wrong_answer (its timing dropped), one that says "wrong_answer" about outputs that
    pass is recorded crashed (its checker was tampered with), one that says either without handing over its
    outputs is recorded crashed. The error figures and the nondeterminism flag are always the parent's.
@@ -19,6 +21,7 @@ Records of other statuses (crashed, timed_out, skipped) pass through: they claim
 
 from __future__ import annotations
 
+import math
 import os
 import signal
 import subprocess
@@ -48,8 +51,9 @@ class Judge:
         self.folder, self.timeout_s, self.env = folder, timeout_s, env
         self._expected: dict[tuple[str, str], dict[str, np.ndarray] | str] = {}
 
-    def verdict(self, job: Any, record: dict[str, Any], arrays: Path) -> dict[str, Any]:
-        """The record as the parent believes it (a new dict)."""
+    def verdict(self, job: Any, record: dict[str, Any], arrays: Path, sampling_s: float | None = None) -> dict[str, Any]:
+        """The record as the parent believes it (a new dict). `sampling_s`: how long the parent saw the job's
+        sampling last, from the worker's word that it began to its record."""
         if record.get("status") not in JUDGED:
             return record
         claimed = record["status"]
@@ -75,6 +79,9 @@ class Judge:
             except JudgeError as exc:
                 return {**judged, "status": "crashed", "reason": f"judge: {exc}", "timing": None, "compile_s": None}
             judged["nondeterministic"] = any(k not in second or not _same(got[k], second[k]) for k in got)
+        clash = timing_clash(judged.get("timing"), sampling_s)
+        if clash:
+            return {**judged, "status": "crashed", "reason": f"judge: {clash}", "timing": None, "compile_s": None}
         return judged
 
     def expected(self, task_dir: str, size: str) -> dict[str, np.ndarray]:
@@ -108,6 +115,30 @@ class Judge:
             tail = err.decode("utf-8", errors="replace").strip().splitlines()[-1:] or ["(no output)"]
             raise JudgeError(f"the oracle failed (exit status {proc.returncode}): {tail[0][:300]}")
         return load_arrays(out / "expected.npz")
+
+
+#: A timing whose samples add up to less than this share of the sampling the parent saw, less POLL_SLACK_S, is
+#: refused: the worker's clock was tampered with (a patched time.perf_counter), by this job or an earlier one.
+MIN_SAMPLED_SHARE = 0.25
+POLL_SLACK_S = 0.25  #: the parent sees lines by polling, and a busy machine can delay its polls
+
+
+def timing_clash(timing: dict[str, Any] | None, sampling_s: float | None) -> str:
+    """Why a timing cannot be believed against the parent's clock; empty when it can."""
+    if not timing:
+        return ""
+    if sampling_s is None:
+        return "a timing without the worker's word that its samples began"
+    try:
+        claimed = math.fsum(float(sample) for sample in timing["samples"]) * int(timing["loops"])
+    except (KeyError, TypeError, ValueError):
+        return "a malformed timing"
+    if not math.isfinite(claimed):
+        return "a malformed timing"
+    if claimed < MIN_SAMPLED_SHARE * sampling_s - POLL_SLACK_S:
+        return (f"the timing disagrees with the parent's clock: its samples add up to {claimed:.3g} s of a sampling "
+                f"that the parent saw last {sampling_s:.3g} s")
+    return ""
 
 
 def load_arrays(path: Path) -> dict[str, np.ndarray]:

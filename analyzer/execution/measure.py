@@ -35,11 +35,14 @@ class TimingPolicy:
     max_loops: int = 1_000_000
 
 
-def time_run(run: Callable[[Any], Any], state: Any, sync: Callable[[Any], None], policy: TimingPolicy) -> Timing:
-    """Steady-state seconds per run(state) call, summarised over calibrated samples."""
+def time_run(run: Callable[[Any], Any], state: Any, sync: Callable[[Any], None], policy: TimingPolicy,
+             on_sampling: Callable[[], None] = lambda: None) -> Timing:
+    """Steady-state seconds per run(state) call, summarised over calibrated samples. `on_sampling` is called
+    once the samples begin (the worker tells the parent, whose clock then checks what the samples claim)."""
     for _ in range(policy.warmup_calls):
         sync(run(state))
     loops = _calibrate(run, state, sync, policy)
+    on_sampling()
     samples: list[float] = []
     probes: list[float] = []
     spent = 0.0

@@ -112,6 +112,7 @@ class WorkerProcess:
             env=self._env(), start_new_session=True,
         )
         self.seen = 0
+        self.observed: dict[str, float] = {}  #: when the parent saw this job's events and record (monotonic s)
 
     def submit(self, job: Job) -> None:
         assert self.proc.stdin is not None
@@ -122,6 +123,7 @@ class WorkerProcess:
         """The job's record, or a crashed/timed_out record once the worker dies, breaks a limit or writes a line that
         is not this job's record."""
         deadline = time.monotonic() + limits.timeout_s
+        self.observed: dict[str, float] = {}
         written_before = self.output.stat().st_size  # the output limit is per job, not per worker
         while True:
             record = self._next_record(job_id)
@@ -147,21 +149,32 @@ class WorkerProcess:
             time.sleep(POLL_S)
 
     def _next_record(self, job_id: str) -> dict[str, Any] | None:
-        """The worker's next line: the job's record, or a crashed one that says why the line is not (the worker
-        runs contributed code, which can write anything there)."""
+        """The job's record once the worker has written it, or a crashed one that says why a line is not (the
+        worker runs contributed code, which can write anything there). An event line of this job (the samples
+        beginning) is noted with the parent's clock."""
         lines = self.results.read_bytes().splitlines()
-        if len(lines) <= self.seen:
-            return None
-        self.seen += 1
-        try:
-            record = json.loads(lines[self.seen - 1].decode("utf-8"))
-        except (UnicodeDecodeError, json.JSONDecodeError):
-            record = None
-        if not isinstance(record, dict) or not isinstance(record.get("status"), str):
-            return {"status": "crashed", "reason": "the worker wrote a malformed record"}
-        if record.get("job") != job_id:
-            return {"status": "crashed", "reason": "the worker wrote a record that is not this job's"}
-        return record
+        while len(lines) > self.seen:
+            self.seen += 1
+            try:
+                record = json.loads(lines[self.seen - 1].decode("utf-8"))
+            except (UnicodeDecodeError, json.JSONDecodeError):
+                record = None
+            if not isinstance(record, dict) or not isinstance(record.get("status", record.get("event")), str):
+                return {"status": "crashed", "reason": "the worker wrote a malformed record"}
+            if record.get("job") != job_id:
+                return {"status": "crashed", "reason": "the worker wrote a record that is not this job's"}
+            if "event" not in record:
+                self.observed["record"] = time.monotonic()
+                return record
+            self.observed.setdefault(str(record["event"]), time.monotonic())
+        return None
+
+    @property
+    def sampling_s(self) -> float | None:
+        """The parent's view of the last job's sampling: from the worker's word that it began to its record."""
+        if "sampling" in self.observed and "record" in self.observed:
+            return self.observed["record"] - self.observed["sampling"]
+        return None
 
     def tail(self) -> str:
         self._output_file.flush()
@@ -231,7 +244,7 @@ class WorkerPool:
         except (BrokenPipeError, OSError):
             pass  # the worker died between jobs; wait() reports how
         claimed = worker.wait(self.limits, job.id)
-        record = self.judge.verdict(job, claimed, arrays) if job.kind == "run" else claimed
+        record = self.judge.verdict(job, claimed, arrays, worker.sampling_s) if job.kind == "run" else claimed
         shutil.rmtree(arrays, ignore_errors=True)
         # A worker that failed, or that the judge overruled, is not trusted with another job: whatever its job
         # changed in it (patched modules, threads, a record file with lines of its own) goes with it.

@@ -17,7 +17,7 @@ import sys
 import time
 import traceback
 from pathlib import Path
-from typing import Any, TextIO
+from typing import Any, Callable, TextIO
 
 from analyzer.execution.checks import compare
 from analyzer.contract import REQUIRED
@@ -32,10 +32,11 @@ from analyzer.spec import load_spec
 class Worker:
     """State that outlives one job: the adapter and the framework's import time."""
 
-    def __init__(self, framework: str) -> None:
+    def __init__(self, framework: str, notify: Callable[[str, str], None] = lambda job_id, event: None) -> None:
         self.framework = framework
         self.adapter = ADAPTERS[framework]() if framework in ADAPTERS else None  # the reload worker has none
         self.import_s: float | None = None
+        self.notify = notify  #: tells the parent, mid-job, that an event (the samples beginning) happens now
 
     def configure(self, job: dict[str, Any]) -> None:
         started = time.perf_counter()
@@ -91,7 +92,8 @@ class Worker:
                     save_arrays(handed / "second.npz", second)
                 record["nondeterministic"] = any(not _same(first[k], second.get(k)) for k in first)
             if job.get("timing"):
-                timing = time_run(module.run, state, sync, TimingPolicy(**job.get("policy", {})))
+                timing = time_run(module.run, state, sync, TimingPolicy(**job.get("policy", {})),
+                                  on_sampling=lambda: self.notify(job["id"], "sampling"))
                 record["timing"] = timing_dict(timing)
                 record["compile_s"] = max(record["first_result_s"] - timing.median_s, 0.0)
         record["peak_host_mb"] = memory.growth_mb
@@ -150,8 +152,12 @@ def die_with_parent() -> None:
 def main(argv: list[str] | None = None, stdin: TextIO = sys.stdin) -> int:
     framework, results_file = (argv or sys.argv[1:])[:2]
     die_with_parent()
-    worker = Worker(framework)
     with open(results_file, "a", encoding="utf-8") as out:
+        def notify(job_id: str, event: str) -> None:
+            out.write(json.dumps({"job": job_id, "event": event}) + "\n")
+            out.flush()
+
+        worker = Worker(framework, notify)
         for line in stdin:
             if not line.strip():
                 continue
