@@ -118,12 +118,14 @@ def run_cmd(
     resume: bool = typer.Option(False, "--resume", help="Keep the records already in --out and run the rest."),
     timeout: float = typer.Option(300.0, "--timeout", help="Seconds one job may take before it is stopped."),
     root: Optional[Path] = typer.Option(None, "--root", help="A folder holding tasks/ and reference_impls/."),
+    sandbox: bool = typer.Option(True, "--sandbox/--no-sandbox", help="Run contributed code in the namespace "
+                                 "sandbox where the OS allows it (see the README's threat model)."),
 ) -> None:
     """Run every implementation in worker processes: check it against its oracle and time it."""
     from analyzer.spec import MODES
 
     plan = _run_plan(mode=mode, framework=framework, device=device, size=size, rounds=rounds, threads=threads,
-                     timeout=timeout)
+                     timeout=timeout, sandbox=sandbox)
     selected = _select_tasks(_catalog(root), task)
     skipped = _skipped_tasks(selected)
     records = _execute(selected, plan, out=out, resume=resume).runs
@@ -146,7 +148,7 @@ def _skipped_tasks(selected) -> list[str]:
     return [t.id for t in skipped]
 
 
-def _run_plan(*, mode, framework, device, size, rounds, threads, timeout):
+def _run_plan(*, mode, framework, device, size, rounds, threads, timeout, sandbox=True):
     from analyzer.environment import available_cores
     from analyzer.execution.runner import Limits
     from analyzer.spec import MODES, SIZES
@@ -164,7 +166,8 @@ def _run_plan(*, mode, framework, device, size, rounds, threads, timeout):
     if timeout <= 0:
         raise fail(f"--timeout {timeout:g}: expected a positive number of seconds")
     return RunPlan(modes=tuple(dict.fromkeys(mode)), frameworks=_frameworks(framework), device=device,
-                   sizes=tuple(dict.fromkeys(size)), threads=threads or available_cores(), rounds=rounds, limits=Limits(timeout_s=timeout))
+                   sizes=tuple(dict.fromkeys(size)), threads=threads or available_cores(), rounds=rounds,
+                   limits=Limits(timeout_s=timeout, sandbox=sandbox))
 
 
 def _execute(tasks, plan, *, out: Path, resume: bool, static=None):
@@ -207,6 +210,7 @@ def _execute(tasks, plan, *, out: Path, resume: bool, static=None):
     combined = combine_rounds(records)
     environment = {**describe_machine(threads=plan.threads, device=plan.device), "frameworks": versions,
                    "modes": list(plan.modes), "sizes": list(plan.sizes), "rounds": plan.rounds,
+                   "isolation": _isolation(plan.limits),
                    "interference": describe_interference(interference([r.timing for r in combined]))}
     study = StudyResults(static=static, runs=tuple(combined), environment=environment,
                          created=datetime.now(timezone.utc).isoformat(timespec="seconds"))
@@ -228,6 +232,8 @@ def deploy_cmd(
     timeout: float = typer.Option(300.0, "--timeout", help="Seconds one export or reload may take."),
     keep_artifacts: bool = typer.Option(False, "--keep-artifacts", help="Leave the artifacts in --out/artifacts."),
     root: Optional[Path] = typer.Option(None, "--root", help="A folder holding tasks/ and reference_impls/."),
+    sandbox: bool = typer.Option(True, "--sandbox/--no-sandbox", help="Run contributed code in the namespace "
+                                 "sandbox where the OS allows it (see the README's threat model)."),
 ) -> None:
     """Ship every model task each way its framework offers, on the CPU: export it, reload the artifact in a fresh
     process that never imported the implementation, check it against the oracle and time it. A path that fails
@@ -236,7 +242,7 @@ def deploy_cmd(
     from analyzer.reporting.scorecard import deployment_failures, deployment_table
 
     plan = _deploy_plan(framework=framework, path=path, size=size, threads=threads, timeout=timeout,
-                        keep_artifacts=keep_artifacts)
+                        keep_artifacts=keep_artifacts, sandbox=sandbox)
     selected = _select_tasks(_catalog(root), task)
     if task:
         not_models = [t.id for t in selected if t.spec is None or not t.spec.model]
@@ -254,7 +260,14 @@ def deploy_cmd(
         console.print(f"wrote {out / DEPLOYMENTS_FILE} and {out / 'study.json'}", highlight=False, soft_wrap=True)
 
 
-def _deploy_plan(*, framework, path, size, threads, timeout, keep_artifacts):
+def _isolation(limits) -> str:
+    """How the run's contributed code was isolated, for the study's environment."""
+    from analyzer.execution import sandbox
+
+    return sandbox.describe() if limits.sandbox else "processes only, no sandbox: --no-sandbox"
+
+
+def _deploy_plan(*, framework, path, size, threads, timeout, keep_artifacts, sandbox=True):
     from analyzer.deployment import DeployPlan
     from analyzer.environment import available_cores
     from analyzer.execution.runner import Limits
@@ -269,7 +282,7 @@ def _deploy_plan(*, framework, path, size, threads, timeout, keep_artifacts):
     if timeout <= 0:
         raise fail(f"--timeout {timeout:g}: expected a positive number of seconds")
     return DeployPlan(frameworks=_frameworks(framework), paths=tuple(dict.fromkeys(path or [])), size=size,
-                      threads=threads or available_cores(), limits=Limits(timeout_s=timeout),
+                      threads=threads or available_cores(), limits=Limits(timeout_s=timeout, sandbox=sandbox),
                       keep_artifacts=keep_artifacts)
 
 
@@ -313,7 +326,8 @@ def _deploy(tasks, plan, *, out: Path, resume: bool, study=None, save: bool = Tr
         kept = len(load_deployments(out / DEPLOYMENTS_FILE))
         raise fail(f"interrupted: {kept} finished record(s) kept in {out / DEPLOYMENTS_FILE}; continue with "
                    f"--resume", code=130)
-    deployment = {"device": "cpu", "size": plan.size, "threads": plan.threads, "frameworks": versions}
+    deployment = {"device": "cpu", "size": plan.size, "threads": plan.threads, "frameworks": versions,
+                  "isolation": _isolation(plan.limits)}
     if study is None:
         study = StudyResults(static=None, environment=describe_machine(threads=plan.threads, device="cpu"),
                              created=datetime.now(timezone.utc).isoformat(timespec="seconds"))
@@ -519,6 +533,8 @@ def root(
     weights: Optional[Path] = typer.Option(None, "--weights", help="A weights TOML (default: the shipped one)."),
     deploy: bool = typer.Option(False, "--deploy", help="Also measure every model task's deployment paths (adds "
                                 "a few minutes; see `usability-score deploy`)."),
+    sandbox: bool = typer.Option(True, "--sandbox/--no-sandbox", help="Run contributed code in the namespace "
+                                 "sandbox where the OS allows it (see the README's threat model)."),
 ) -> None:
     """With no command, run the whole study: static analysis, then every task in every framework, then the
     reports, with defaults that fit a 2-core CPU machine: eager and compiled, at the small (overhead-bound) and
@@ -534,12 +550,12 @@ def root(
     catalog = _catalog(None)
     _load_weights(weights)  # a bad weights file and bad flags are reported before the run spends its time
     plan = _run_plan(mode=mode, framework=None, device=device, size=size, rounds=rounds, threads=1,
-                     timeout=300.0)
+                     timeout=300.0, sandbox=sandbox)
     static = analyze_corpus(discover(IMPLS_DIR), cache=StaticCache())
     study = _execute(list(catalog.tasks), plan, out=out, resume=resume, static=static)
     if deploy:
         deploy_plan = _deploy_plan(framework=None, path=None, size="small", threads=1, timeout=300.0,
-                                   keep_artifacts=False)
+                                   keep_artifacts=False, sandbox=sandbox)
         study = _deploy(list(catalog.tasks), deploy_plan, out=out, resume=resume, study=study)
     records = study.runs
     print_static(console, static)

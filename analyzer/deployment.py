@@ -138,14 +138,23 @@ def execute(planned: list[PlannedDeploy], deploy_plan: DeployPlan, *, out_dir: P
     done = {r.key: r for r in load_deployments(file)} if resume else {}
     if not resume:
         file.write_text("", encoding="utf-8")
-    with open(file, "a", encoding="utf-8") as out, WorkerPool(deploy_plan.limits) as pool:
-        for item in (p for p in planned if p.key not in done):
-            on_start(item)
-            record = item.record or _measure(pool, item, deploy_plan, versions)
-            done[record.key] = record
-            out.write(json.dumps(dataclasses.asdict(record)) + "\n")
-            out.flush()
-            on_record(record)
+    artifacts = out_dir / ARTIFACTS_DIR
+    artifacts.mkdir(exist_ok=True)  # the one folder besides their own that sandboxed workers may write
+    try:
+        with open(file, "a", encoding="utf-8") as out, WorkerPool(deploy_plan.limits,
+                                                                  writable=(str(artifacts.resolve()),)) as pool:
+            for item in (p for p in planned if p.key not in done):
+                on_start(item)
+                record = item.record or _measure(pool, item, deploy_plan, versions)
+                done[record.key] = record
+                out.write(json.dumps(dataclasses.asdict(record)) + "\n")
+                out.flush()
+                on_record(record)
+    finally:
+        try:
+            artifacts.rmdir()  # when no artifact was kept
+        except OSError:
+            pass
     return [done[p.key] for p in planned if p.key in done]
 
 
@@ -168,9 +177,10 @@ def _measure(pool: WorkerPool, item: PlannedDeploy, deploy_plan: DeployPlan,
 
 
 def _remove(artifact: Path) -> None:
-    """Remove an artifact's folder, then its parents up to <out>/artifacts while they are empty."""
+    """Remove an artifact's folder, then its parents below <out>/artifacts while they are empty (that folder stays
+    while workers run: a sandboxed worker writes there)."""
     shutil.rmtree(artifact, ignore_errors=True)
-    for parent in list(artifact.parents)[:3]:  # <framework>, <task>, artifacts
+    for parent in list(artifact.parents)[:2]:  # <framework>, <task>
         try:
             parent.rmdir()
         except OSError:  # not empty (another path's artifact kept) or already gone

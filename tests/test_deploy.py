@@ -275,7 +275,9 @@ DEPLOY_FIXTURE = FIXTURES / "deploy_catalog"
 def test_each_way_a_path_ends_is_a_record_and_the_reload_never_imports_the_implementation(tmp_path: Path) -> None:
     root, out = tmp_path / "catalog", tmp_path / "out"
     shutil.copytree(DEPLOY_FIXTURE, root)
-    result = CliRunner().invoke(app, ["deploy", "--root", str(root), "--framework", "torch", "--out", str(out)])
+    # Without the sandbox: its witness (imported.log beside the implementation) needs a writable catalog.
+    result = CliRunner().invoke(app, ["deploy", "--root", str(root), "--framework", "torch", "--out", str(out),
+                                      "--no-sandbox"])
     assert result.exit_code == 0, result.output
     records = {r.key: r for r in load_deployments(out / DEPLOYMENTS_FILE)}
     assert len(records) == 6

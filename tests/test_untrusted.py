@@ -11,6 +11,7 @@ from typer.testing import CliRunner
 
 from analyzer.cli import app
 from analyzer.corpus import MAX_SOURCE_BYTES
+from analyzer.execution.sandbox import available as sandbox_reason
 from tests.conftest import write_tree
 
 SPEC = """title = "Hostile"
@@ -336,3 +337,80 @@ def test_the_oracle_runs_in_a_process_of_its_own(tmp_path: Path) -> None:
     assert judged["status"] == "crashed"
     assert judged["reason"].startswith("judge: the oracle failed (exit status 1): RuntimeError: oracle pid ")
     assert judged["reason"] != f"judge: the oracle failed (exit status 1): RuntimeError: oracle pid {os.getpid()}"
+
+
+SANDBOX_ATTACKS = '''
+import os
+import numpy as np
+
+TARGETS = {targets!r}
+PARENT = {parent}
+
+
+def setup(inputs, device):
+    done = []
+    for target in TARGETS:  # persistence: a sitecustomize-like file in the project, a file in the user's HOME
+        try:
+            with open(target, "w", encoding="utf-8") as file:
+                file.write("import os  # would run in every later Python process")
+            done.append("wrote " + target)
+        except OSError:
+            pass
+    try:  # the parent's secrets and file descriptors
+        with open(f"/proc/{{PARENT}}/environ", "rb") as environ:
+            environ.read()
+        done.append("read the parent's environment")
+    except OSError:
+        pass
+    siblings = set(os.listdir(os.path.dirname(os.getcwd()))) - {{os.path.basename(os.getcwd())}}
+    if siblings:  # other workers' folders: their records and outputs
+        done.append("saw " + ", ".join(sorted(siblings)))
+    return inputs["x"], done
+
+
+def run(state):
+    return state[0] * 2
+
+
+def result(state, output):
+    if state[1]:
+        raise RuntimeError("; ".join(state[1]))
+    return {{"y": np.asarray(output)}}
+'''
+
+
+@pytest.mark.frameworks
+@pytest.mark.skipif(bool(sandbox_reason()), reason=f"no sandbox here: {sandbox_reason()}")
+def test_a_sandboxed_worker_changes_and_sees_nothing_outside_its_folder(tmp_path: Path) -> None:
+    import analyzer
+    from analyzer.catalog import load_catalog
+    from analyzer.execution.runner import Limits
+    from analyzer.study import RunPlan, execute, plan
+    from tests.conftest import FIXTURES
+
+    targets = [Path(analyzer.__file__).parent / "zz_sandbox_marker.py", Path.home() / "zz_sandbox_marker",
+               tmp_path / "catalog" / "zz_sandbox_marker"]
+    nan = FIXTURES / "faulty_catalog" / "tasks" / "nan"
+    nan_impls = FIXTURES / "faulty_catalog" / "reference_impls" / "nan"
+    write_tree(tmp_path / "catalog", {
+        "tasks/attacks/task.toml": (nan / "task.toml").read_text(encoding="utf-8"),
+        "tasks/attacks/oracle.py": (nan / "oracle.py").read_text(encoding="utf-8"),
+        "reference_impls/attacks/jax.py": SANDBOX_ATTACKS.format(targets=[str(t) for t in targets],
+                                                                  parent=os.getpid()),
+        **{f"reference_impls/attacks/{name}.py": (nan_impls / f"{name}.py")
+           .read_text(encoding="utf-8") for name in ("torch", "tensorflow")},
+    })
+    catalog = load_catalog(tmp_path / "catalog" / "tasks", tmp_path / "catalog" / "reference_impls")
+    assert [t.problems for t in catalog.tasks] == [()]
+    try:
+        for sandboxed, expected in ((True, "passed"), (False, "crashed")):
+            run_plan = RunPlan(frameworks=("jax",), device="cpu", timing=False,
+                               limits=Limits(timeout_s=120, sandbox=sandboxed))
+            record = execute(plan(catalog.tasks, run_plan), run_plan, out_dir=tmp_path)[0]
+            assert record.status == expected, record.reason
+            assert not any(t.exists() for t in targets) if sandboxed else "wrote " in record.reason
+            if not sandboxed:  # the control: without the sandbox every attack lands
+                assert "read the parent's environment" in record.reason and "saw judge-" in record.reason
+    finally:
+        for target in targets:
+            target.unlink(missing_ok=True)

@@ -47,8 +47,10 @@ class JudgeError(Exception):
 class Judge:
     """Expected outputs per (task, size), each from one oracle process, and the verdict on each run record."""
 
-    def __init__(self, folder: Path, *, timeout_s: float, env: dict[str, str]) -> None:
+    def __init__(self, folder: Path, *, timeout_s: float, env: dict[str, str], sandbox: bool = True,
+                 hidden: tuple[str, ...] = ()) -> None:
         self.folder, self.timeout_s, self.env = folder, timeout_s, env
+        self.sandbox, self.hidden = sandbox, hidden  #: oracles run in the sandbox, these folders hidden from them
         self._expected: dict[tuple[str, str], dict[str, np.ndarray] | str] = {}
 
     def verdict(self, job: Any, record: dict[str, Any], arrays: Path, sampling_s: float | None = None) -> dict[str, Any]:
@@ -98,11 +100,13 @@ class Judge:
 
     def _ask_oracle(self, task_dir: str, size: str) -> dict[str, np.ndarray]:
         out = Path(tempfile.mkdtemp(prefix="oracle-", dir=self.folder))
-        proc = subprocess.Popen(
-            [sys.executable, "-m", "analyzer.execution.oracle", task_dir, size, str(out / "expected.npz")],
-            stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, cwd=out, env=self.env,
-            start_new_session=True,
-        )
+        from analyzer.execution import sandbox
+
+        argv = [sys.executable, "-m", "analyzer.execution.oracle", task_dir, size, str(out / "expected.npz")]
+        if self.sandbox and not sandbox.available():
+            argv = sandbox.command(argv, [str(out)], list(self.hidden))
+        proc = subprocess.Popen(argv, stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
+                                cwd=out, env={**self.env, "HOME": str(out), "TMPDIR": str(out)}, start_new_session=True)
         try:
             _, err = proc.communicate(timeout=self.timeout_s)
         except subprocess.TimeoutExpired:

@@ -13,6 +13,8 @@ imports an implementation: by default started for that one job and closed after 
 
 from __future__ import annotations
 
+import atexit
+import functools
 import json
 import os
 import shutil
@@ -25,6 +27,7 @@ from dataclasses import asdict, dataclass, field, replace
 from pathlib import Path
 from typing import Any, Callable, Iterable, Iterator
 
+from analyzer.execution import sandbox as sandboxing
 from analyzer.execution.judge import Judge
 from analyzer.frameworks import deploy_path
 
@@ -46,6 +49,7 @@ class Limits:
     memory_mb: float = 0.6 * (os.sysconf("SC_PHYS_PAGES") * os.sysconf("SC_PAGE_SIZE")) / 2**20  #: worker RSS
     output_mb: float = 20.0  #: everything the worker writes to stdout and stderr
     cpu_s: float | None = None  #: CPU seconds of one job (all threads); None: four times the wall time
+    sandbox: bool = True  #: run workers in the namespace sandbox where it is available (analyzer.execution.sandbox)
 
     @property
     def cpu_seconds(self) -> float:
@@ -99,18 +103,20 @@ PARENT_PID_VAR = "USABILITY_SCORE_PARENT_PID"
 class WorkerProcess:
     """One live worker of one framework (or the reload worker)."""
 
-    def __init__(self, framework: str) -> None:
+    def __init__(self, framework: str, *, sandbox: bool = True, writable: tuple[str, ...] = ()) -> None:
         self.framework = framework
-        self.dir = Path(tempfile.mkdtemp(prefix=f"usability-score-{framework}-"))
+        self.dir = Path(tempfile.mkdtemp(prefix=f"{framework}-", dir=run_folder()))
         self.results = self.dir / "results.jsonl"
         self.results.touch()
         self.output = self.dir / "output.txt"
         self._output_file = open(self.output, "wb")
-        self.proc = subprocess.Popen(
-            [sys.executable, "-m", "analyzer.execution.worker", framework, str(self.results)],
-            stdin=subprocess.PIPE, stdout=self._output_file, stderr=subprocess.STDOUT, cwd=self.dir,
-            env=self._env(), start_new_session=True,
-        )
+        argv = [sys.executable, "-m", "analyzer.execution.worker", framework, str(self.results)]
+        self.sandboxed = sandbox and not sandboxing.available()
+        if self.sandboxed:
+            argv = sandboxing.command(argv, [str(self.dir), *writable], [str(run_folder())])
+        self.proc = subprocess.Popen(argv, stdin=subprocess.PIPE, stdout=self._output_file, stderr=subprocess.STDOUT,
+                                     cwd=self.dir, env=self._env(), start_new_session=True)
+        self.tree = ProcessTree(self.proc.pid)
         self.seen = 0
         self.observed: dict[str, float] = {}  #: when the parent saw this job's events and record (monotonic s)
 
@@ -136,12 +142,14 @@ class WorkerProcess:
                 return record
             if self.proc.poll() is not None:
                 record = self._next_record(job_id)  # it may have written its line just before exiting
-                return record or {"status": "crashed", "reason": f"worker {exit_reason(self.proc.returncode)}; "
+                code = self.proc.returncode
+                code = sandboxing.exit_status(code) if self.sandboxed else code
+                return record or {"status": "crashed", "reason": f"worker {exit_reason(code)}; "
                                                                   f"output: {self.tail()}"}
             if time.monotonic() > deadline:
                 self.kill()
                 return {"status": "timed_out", "reason": f"no result within {limits.timeout_s:g} s"}
-            rss = rss_mb(self.proc.pid)
+            rss = self.tree.rss_mb()
             if rss > limits.memory_mb:
                 self.kill()
                 return {"status": "crashed", "reason": f"exceeded the memory limit ({rss:.0f} MiB > "
@@ -212,6 +220,8 @@ class WorkerProcess:
         cold (XLA keeps no cache on disk by default; Inductor and Triton would otherwise reuse earlier runs' work
         and report a compile latency no new user sees). A cache folder set by the user is kept."""
         env = worker_env()
+        env["HOME"] = str(self.dir)  # not the user's: nothing there to read, and what a framework writes stays here
+        env["TMPDIR"] = str(self.dir)
         env[PARENT_PID_VAR] = str(os.getpid())  # the worker dies with this process (see worker.die_with_parent)
         env.setdefault("TORCHINDUCTOR_CACHE_DIR", str(self.dir / "inductor-cache"))
         env.setdefault("TRITON_CACHE_DIR", str(self.dir / "triton-cache"))
@@ -222,11 +232,13 @@ class WorkerPool:
     """At most one live worker per framework, replaced after any failure. Run jobs are judged in the parent
     (analyzer.execution.judge) from the outputs their worker hands over."""
 
-    def __init__(self, limits: Limits) -> None:
+    def __init__(self, limits: Limits, *, writable: tuple[str, ...] = ()) -> None:
         self.limits = limits
+        self.writable = writable  #: folders a sandboxed worker may write besides its own (deployment artifacts)
         self.workers: dict[str, WorkerProcess] = {}
-        self.folder = Path(tempfile.mkdtemp(prefix="usability-score-judge-"))
-        self.judge = Judge(self.folder, timeout_s=limits.timeout_s, env=worker_env())
+        self.folder = Path(tempfile.mkdtemp(prefix="judge-", dir=run_folder()))
+        self.judge = Judge(self.folder, timeout_s=limits.timeout_s, env=worker_env(), sandbox=limits.sandbox,
+                           hidden=(str(run_folder()),))
         self.jobs = 0
 
     def run(self, job: Job) -> dict[str, Any]:
@@ -235,7 +247,7 @@ class WorkerPool:
         if worker is None or not worker.alive or job.isolated:
             if worker is not None:
                 worker.close()
-            worker = self.workers[name] = WorkerProcess(name)
+            worker = self.workers[name] = WorkerProcess(name, sandbox=self.limits.sandbox, writable=self.writable)
         self.jobs += 1
         arrays = worker.dir / f"outputs-{self.jobs}"
         arrays.mkdir()
@@ -287,6 +299,57 @@ def worker_env() -> dict[str, str]:
     env["PYTHONDONTWRITEBYTECODE"] = "1"  # a run must not write into the corpus it runs
     env["TF_CPP_MIN_LOG_LEVEL"] = "2"
     return env
+
+
+@functools.lru_cache(maxsize=1)
+def run_folder() -> Path:
+    """This process's folder for its workers' folders (one tree, which the sandbox hides from each worker but for
+    its own folder), removed when the process exits."""
+    folder = Path(tempfile.mkdtemp(prefix="usability-score-"))
+    atexit.register(shutil.rmtree, folder, ignore_errors=True)
+    return folder
+
+
+#: How often the parent looks for the processes a worker started (a scan of /proc; each poll reads only their RSS).
+TREE_SCAN_S = 0.25
+
+
+class ProcessTree:
+    """A process and its descendants, as the parent sees them: a worker's memory is that of every process it
+    started (a child holding a GiB counts), and in the sandbox the worker itself is a child of `unshare`."""
+
+    def __init__(self, pid: int) -> None:
+        self.pid = pid
+        self.pids: set[int] = {pid}
+        self.scanned = 0.0
+
+    def rss_mb(self) -> float:
+        if time.monotonic() - self.scanned > TREE_SCAN_S:
+            self.pids = descendants(self.pid) | {self.pid}
+            self.scanned = time.monotonic()
+        return sum(rss_mb(pid) for pid in self.pids)
+
+
+def descendants(root: int) -> set[int]:
+    """Every live descendant of `root`, from the parent links in /proc."""
+    children: dict[int, list[int]] = {}
+    for entry in os.scandir("/proc"):
+        if not entry.name.isdigit():
+            continue
+        try:
+            with open(f"/proc/{entry.name}/stat", "rb") as stat:
+                text = stat.read()
+            parent = int(text[text.rindex(b")") + 2:].split()[1])
+        except (OSError, ValueError, IndexError):
+            continue
+        children.setdefault(parent, []).append(int(entry.name))
+    found, todo = set(), [root]
+    while todo:
+        for child in children.get(todo.pop(), ()):
+            if child not in found:
+                found.add(child)
+                todo.append(child)
+    return found
 
 
 def rss_mb(pid: int) -> float:

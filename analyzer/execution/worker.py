@@ -145,7 +145,9 @@ def die_with_parent() -> None:
 
     pr_set_pdeathsig = 1
     ctypes.CDLL(None, use_errno=True).prctl(pr_set_pdeathsig, signal.SIGKILL)
-    if os.getppid() != int(parent):  # the parent died before the request took effect
+    # The parent died before the request took effect. (In the sandbox the parent is the namespace's init, which
+    # `unshare --kill-child` and `setpriv --pdeathsig` hold to the study's process; see sandbox.init.)
+    if os.getppid() != int(parent):
         os._exit(1)
 
 
