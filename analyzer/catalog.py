@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from analyzer.contract import ORACLE_REQUIRED, REQUIRED
-from analyzer.corpus import PROJECT_ROOT, CorpusProblem, Implementation, discover
+from analyzer.corpus import MAX_SOURCE_BYTES, PROJECT_ROOT, CorpusProblem, Implementation, discover
 from analyzer.frameworks import FRAMEWORKS
 from analyzer.spec import ORACLE_FILE, SpecError, TaskSpec, load_spec
 
@@ -82,12 +82,16 @@ def check_source(path: Path, functions: tuple[str, ...]) -> list[str]:
     """Parse (never import) a file and check that it defines the contract's top-level functions."""
     if not path.is_file():
         return [f"{path}: file missing; expected one defining {', '.join(functions)}"]
+    if path.stat().st_size > MAX_SOURCE_BYTES:
+        return [f"{path}: refused: larger than {MAX_SOURCE_BYTES} bytes"]
     try:
         tree = ast.parse(path.read_bytes().decode("utf-8"), filename=str(path))
     except UnicodeDecodeError:
         return [f"{path}: not UTF-8 text"]
     except SyntaxError as exc:
         return [f"{path}:{exc.lineno}: does not parse: {exc.msg}"]
+    except (RecursionError, MemoryError) as exc:
+        return [f"{path}: too deeply nested to parse ({type(exc).__name__})"]
     defined = {node.name for node in tree.body if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef))}
     missing = [fn for fn in functions if fn not in defined]
     return [f"{path}: missing top-level function(s) {', '.join(missing)}"] if missing else []

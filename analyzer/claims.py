@@ -131,6 +131,8 @@ def load_claims(path: Path | str | None = None) -> tuple[Claim, ...]:
         raise ClaimsError(str(path), "claim", "expected UTF-8 text") from None
     except tomllib.TOMLDecodeError as exc:
         raise ClaimsError(str(path), "claim", f"expected valid TOML ({exc})") from None
+    except (RecursionError, MemoryError) as exc:
+        raise ClaimsError(str(path), "claim", f"expected TOML a reader can hold ({type(exc).__name__})") from None
     return parse_claims(data, source=str(path))
 
 

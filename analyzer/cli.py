@@ -386,6 +386,9 @@ def report_cmd(
     try:
         if isinstance(data, dict) and "runs" in data and "format" not in data:
             report = build_report(StudyResults.from_dict(data), weights_path=weights)
+        elif weights is not None:
+            raise fail(f"--weights {weights}: applies to a study.json; {saved} is a report, already scored "
+                       f"(render its study.json with --weights instead)")
         else:
             report = read_report(saved)
     except (ReportError, ValueError, KeyError, TypeError) as exc:

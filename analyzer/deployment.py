@@ -124,7 +124,7 @@ def export_sloc(path: Path) -> int | None:
         source = decode_source(path.read_bytes())
         return exclusive_sloc(source, ast.parse(source), EXPORT_FUNCTION,
                               tuple(f for f in (*REQUIRED, *OPTIONAL) if f != EXPORT_FUNCTION))
-    except (SourceError, SyntaxError, OSError):
+    except (SourceError, SyntaxError, OSError, RecursionError, MemoryError):
         return None
 
 

@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import fcntl
 import os
 import shutil
 from pathlib import Path
 
 LOCK_FILE = ".usability-score.lock"
+GUARD_FILE = ".usability-score.lock.guard"
 MIN_FREE_MB = 50
 
 
@@ -35,6 +37,14 @@ class OutputDir:
         return self
 
     def _acquire(self) -> None:
+        # Checking for a stale lock, removing it and creating one's own is one step for the runs that race for the
+        # folder: a kernel lock on a guard file that is never removed serialises them (without it, two runs that
+        # both found the same stale lock could both end up holding the folder).
+        with open(self.path / GUARD_FILE, "a") as guard:
+            fcntl.flock(guard, fcntl.LOCK_EX)
+            self._take()
+
+    def _take(self) -> None:
         for _ in range(2):
             try:
                 fd = os.open(self.lock, os.O_CREAT | os.O_EXCL | os.O_WRONLY)

@@ -426,6 +426,8 @@ def load_weights(path: Path | str | None = None) -> dict[str, float]:
         raise WeightsError(str(path), "weights", "expected UTF-8 text") from None
     except tomllib.TOMLDecodeError as exc:
         raise WeightsError(str(path), "weights", f"expected valid TOML ({exc})") from None
+    except (RecursionError, MemoryError) as exc:
+        raise WeightsError(str(path), "weights", f"expected TOML a reader can hold ({type(exc).__name__})") from None
     return parse_weights(data, source=str(path))
 
 

@@ -88,17 +88,25 @@ class TaskSpec:
         return evaluate(expression, self.sizes[size])
 
 
+#: A task.toml is a few hundred bytes; anything near this is not one.
+MAX_SPEC_BYTES = 100_000
+
+
 def load_spec(task_dir: Path) -> TaskSpec:
     """Read and check tasks/<task>/task.toml; raise SpecError on the first problem."""
     path = task_dir / SPEC_FILE
     if not path.is_file():
         raise SpecError(path, SPEC_FILE, "file missing: every task folder needs a task.toml")
+    if path.stat().st_size > MAX_SPEC_BYTES:
+        raise SpecError(path, SPEC_FILE, f"refused: larger than {MAX_SPEC_BYTES} bytes")
     try:
         raw = tomllib.loads(path.read_text(encoding="utf-8"))
     except UnicodeDecodeError:
         raise SpecError(path, SPEC_FILE, "expected UTF-8 text") from None
     except tomllib.TOMLDecodeError as exc:
         raise SpecError(path, SPEC_FILE, f"expected valid TOML ({exc})") from None
+    except (RecursionError, MemoryError) as exc:
+        raise SpecError(path, SPEC_FILE, f"expected TOML a reader can hold ({type(exc).__name__})") from None
     return _parse(task_dir, path, raw)
 
 

@@ -72,6 +72,39 @@ def test_a_stale_lock_is_taken_over(tmp_path: Path) -> None:
     assert not (tmp_path / LOCK_FILE).exists()
 
 
+def test_two_runs_racing_for_a_stale_lock_never_both_hold_the_folder(tmp_path: Path) -> None:
+    # Two runs that find the same stale lock at once: the old check-remove-create let both through (27 times in
+    # 100 tries here); the guard file's kernel lock makes it one step.
+    import multiprocessing
+
+    for _ in range(20):
+        (tmp_path / LOCK_FILE).write_text("999999999")  # left by a run that died
+        barrier, both = multiprocessing.Barrier(2), multiprocessing.Value("i", 0)
+        peak = multiprocessing.Value("i", 0)
+        racers = [multiprocessing.Process(target=_race, args=(str(tmp_path), barrier, both, peak)) for _ in range(2)]
+        for racer in racers:
+            racer.start()
+        for racer in racers:
+            racer.join()
+        assert peak.value == 1
+
+
+def _race(path: str, barrier, holding, peak) -> None:
+    from analyzer.outdir import OutputDir, OutputDirError
+
+    barrier.wait()
+    try:
+        with OutputDir(Path(path)):
+            with holding.get_lock():
+                holding.value += 1
+                peak.value = max(peak.value, holding.value)
+            time.sleep(0.2)
+            with holding.get_lock():
+                holding.value -= 1
+    except OutputDirError:
+        pass
+
+
 def test_unwritable_output_folder_is_reported_before_running(tmp_path: Path) -> None:
     blocked = tmp_path / "file"
     blocked.write_text("not a folder")

@@ -82,6 +82,7 @@ def test_validate_no_exec_and_static_run_nothing(tmp_path: Path, listener: socke
     (b"\xef\xbb\xbfx = 1\n", None),  # a UTF-8 byte-order mark is fine
     (b"x = '\xe9'\n", "not UTF-8 text"),
     (b"\x7fELF\x02\x01\x01\x00", "binary file"),
+    (b"import jax\ny = " + b" + ".join([b"x"] * 3000) + b"\n", "too deeply nested to measure (RecursionError)"),
 ])
 def test_odd_source_files(tmp_path: Path, content: bytes, message: str | None) -> None:
     root = write_tree(tmp_path / "c", {"t/torch.py": "import torch\nx = torch.ones(1)\n", "t/jax.py": content})
@@ -91,6 +92,29 @@ def test_odd_source_files(tmp_path: Path, content: bytes, message: str | None) -
         assert result.exit_code == 0 and "2 file(s) measured, 0 problem(s)" in text
     else:
         assert result.exit_code == 1 and message in text and "1 file(s) measured, 1 problem(s)" in text
+
+
+def test_files_too_deep_or_too_large_for_the_parsers_are_problems_of_their_task(tmp_path: Path) -> None:
+    from analyzer.catalog import load_catalog
+    from analyzer.spec import MAX_SPEC_BYTES
+
+    spec = 'title = "t"\ncategory = "tensor-ops"\ndescription = "d"\nmodes = ["eager"]\n[sizes.small]\nn = 1\n'
+    oracle = "def make_inputs(size, rng):\n    return {}\n\ndef reference(inputs, size):\n    return {}\n"
+    impl = "def setup(inputs, device):\n    pass\n\ndef run(state):\n    pass\n\ndef result(state, output):\n    pass\n"
+    deep = "y = " + " + ".join(["x"] * 3000) + "\n"  # a syntax tree deeper than the parser's recursion
+    files = {}
+    for task, toml, oracle_py in (("deep_toml", "a = " + "[" * 3000 + "]" * 3000 + "\n" + spec, oracle),
+                                  ("huge_toml", spec + "#" * MAX_SPEC_BYTES + "\n", oracle),
+                                  ("deep_oracle", spec, oracle + deep),
+                                  ("huge_oracle", spec, oracle + "x = 1\n" * (MAX_SOURCE_BYTES // 6 + 1))):
+        files.update({f"tasks/{task}/task.toml": toml, f"tasks/{task}/oracle.py": oracle_py,
+                      **{f"reference_impls/{task}/{fw}.py": impl for fw in ("torch", "tensorflow", "jax")}})
+    root = write_tree(tmp_path, files)
+    problems = {t.id: " ".join(t.problems) for t in load_catalog(root / "tasks", root / "reference_impls").tasks}
+    assert "expected TOML a reader can hold (RecursionError)" in problems["deep_toml"]
+    assert f"refused: larger than {MAX_SPEC_BYTES} bytes" in problems["huge_toml"]
+    assert "oracle.py: too deeply nested to parse (RecursionError)" in problems["deep_oracle"]
+    assert f"oracle.py: refused: larger than {MAX_SOURCE_BYTES} bytes" in problems["huge_oracle"]
 
 
 def test_a_task_folder_escaping_the_corpus_through_a_symlink_is_refused(tmp_path: Path) -> None:

@@ -34,7 +34,16 @@ def decode_source(data: bytes) -> str:
 
 def analyze_source(source: str, *, task: str = "", framework: str = "", variant: str = "default",
                    path: str = "<string>") -> FileMetrics:
-    """Measure one file's source text. Raises SourceError when it is not valid Python.
+    """Measure one file's source text. Raises SourceError when it is not valid Python, or nested deeper than the
+    parsers and the measures can follow (a RecursionError or MemoryError in any of them)."""
+    try:
+        return _analyze_source(source, task=task, framework=framework, variant=variant, path=path)
+    except (RecursionError, MemoryError) as exc:
+        raise SourceError(f"too deeply nested to measure ({type(exc).__name__})") from None
+
+
+def _analyze_source(source: str, *, task: str, framework: str, variant: str, path: str) -> FileMetrics:
+    """Measure one file's source text.
 
     The figures leave out the file's plumbing (analyzer.static.plumbing), which FileMetrics.plumbing describes
     with its own figures and the whole file's. The file is parsed and resolved once: each API use knows whether
