@@ -13,7 +13,7 @@ from pathlib import Path
 from analyzer.contract import ORACLE_REQUIRED, REQUIRED
 from analyzer.corpus import MAX_SOURCE_BYTES, PROJECT_ROOT, CorpusProblem, Implementation, discover
 from analyzer.frameworks import FRAMEWORKS
-from analyzer.spec import ORACLE_FILE, SpecError, TaskSpec, load_spec
+from analyzer.spec import ORACLE_FILE, SPEC_FILE, SpecError, TaskSpec, load_spec
 
 TASKS_DIR = PROJECT_ROOT / "tasks"
 IMPLS_DIR = PROJECT_ROOT / "reference_impls"
@@ -61,8 +61,11 @@ def _load_task(tasks_dir: Path, impls_dir: Path, task_id: str, impls: tuple[Impl
     problems: list[str] = [f"{p.path}: {p.message}" for p in corpus_problems if p.path.parent.name == task_id]
     spec = None
     task_dir = tasks_dir / task_id
+    escaping = _outside(tasks_dir, task_dir, task_dir / SPEC_FILE, task_dir / ORACLE_FILE)
     if not task_dir.is_dir():
         problems.append(f"{task_dir}: missing task folder; implementations exist in {impls_dir / task_id}")
+    elif escaping:  # a link out of the tree: what it points at was never reviewed as part of this catalog
+        problems.extend(f"{path}: refused: a link to {path.resolve()}, outside {tasks_dir}" for path in escaping)
     else:
         try:
             spec = load_spec(task_dir)
@@ -76,6 +79,12 @@ def _load_task(tasks_dir: Path, impls_dir: Path, task_id: str, impls: tuple[Impl
     for impl in mine:
         problems.extend(check_source(impl.path, REQUIRED))
     return CatalogTask(task_id, spec, mine, tuple(problems))
+
+
+def _outside(root: Path, *paths: Path) -> list[Path]:
+    """Those of `paths` that exist and resolve (through links) outside `root`."""
+    real_root = root.resolve()
+    return [path for path in paths if path.exists() and not path.resolve().is_relative_to(real_root)]
 
 
 def check_source(path: Path, functions: tuple[str, ...]) -> list[str]:

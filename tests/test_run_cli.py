@@ -136,6 +136,21 @@ def test_bad_study_flags_are_refused_before_anything_runs(args: list[str], messa
     assert not (tmp_path / "study").exists()
 
 
+@pytest.mark.frameworks
+def test_stopping_a_run_kills_a_busy_worker_at_once(tmp_path: Path) -> None:
+    # The `hangs` task sleeps an hour in run(): a stop must not wait for it (it waited 30 s per worker before).
+    out = tmp_path / "out"
+    argv = [sys.executable, "-m", "analyzer", "run", "--root", str(FIXTURES / "faulty_catalog"), "-t", "hangs",
+            "-f", "jax", "--device", "cpu", "--out", str(out)]
+    proc = subprocess.Popen(argv, cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    time.sleep(12)  # the worker imports JAX and enters run()
+    stopped = time.monotonic()
+    proc.send_signal(signal.SIGTERM)
+    proc.communicate(timeout=60)
+    assert proc.returncode == 130
+    assert time.monotonic() - stopped < 10
+
+
 def test_sigterm_stops_a_run_as_ctrl_c_does(tmp_path: Path) -> None:
     out = tmp_path / "out"
     proc = subprocess.Popen([*RUN, "--out", str(out)], cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.PIPE)

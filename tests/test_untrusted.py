@@ -117,6 +117,22 @@ def test_files_too_deep_or_too_large_for_the_parsers_are_problems_of_their_task(
     assert f"oracle.py: refused: larger than {MAX_SOURCE_BYTES} bytes" in problems["huge_oracle"]
 
 
+def test_task_files_linked_from_outside_the_tree_are_refused_and_never_run(tmp_path: Path) -> None:
+    from analyzer.catalog import load_catalog
+
+    spec = 'title = "t"\ncategory = "tensor-ops"\ndescription = "d"\nmodes = ["eager"]\n[sizes.small]\nn = 1\n'
+    outside = write_tree(tmp_path / "outside", {"oracle.py": "raise SystemExit('ran')\n", "task/task.toml": spec})
+    root = write_tree(tmp_path / "catalog", {"tasks/linked_oracle/task.toml": spec,
+                                             "reference_impls/linked_oracle/jax.py": "x = 1\n"})
+    (root / "tasks" / "linked_oracle" / "oracle.py").symlink_to(outside / "oracle.py")
+    (root / "tasks" / "linked_folder").symlink_to(outside / "task", target_is_directory=True)
+    tasks = {t.id: t for t in load_catalog(root / "tasks", root / "reference_impls").tasks}
+    assert tasks["linked_oracle"].spec is None and tasks["linked_folder"].spec is None  # neither can run
+    assert (f"oracle.py: refused: a link to {outside / 'oracle.py'}, outside {root / 'tasks'}"
+            in " ".join(tasks["linked_oracle"].problems))
+    assert f"linked_folder: refused: a link to {outside / 'task'}" in " ".join(tasks["linked_folder"].problems)
+
+
 def test_a_task_folder_escaping_the_corpus_through_a_symlink_is_refused(tmp_path: Path) -> None:
     outside = write_tree(tmp_path / "outside", {"torch.py": "x = 1\n", "jax.py": "y = 2\n"})
     root = write_tree(tmp_path / "c", {"ok/torch.py": "import torch\n"})

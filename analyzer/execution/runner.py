@@ -278,7 +278,10 @@ class WorkerPool:
     def __enter__(self) -> "WorkerPool":
         return self
 
-    def __exit__(self, *exc: object) -> None:
+    def __exit__(self, exc_type: object, *exc: object) -> None:
+        if exc_type is not None:  # Ctrl-C, SIGTERM, an error: no waiting for busy workers to finish their job
+            for worker in self.workers.values():
+                worker.kill()
         self.close()
 
 
