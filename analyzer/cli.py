@@ -120,12 +120,15 @@ def run_cmd(
     root: Optional[Path] = typer.Option(None, "--root", help="A folder holding tasks/ and reference_impls/."),
     sandbox: bool = typer.Option(True, "--sandbox/--no-sandbox", help="Run contributed code in the namespace "
                                  "sandbox where the OS allows it (see the README's threat model)."),
+    fresh_workers: bool = typer.Option(False, "--fresh-workers", help="A new worker process for every job, so "
+                                       "that nothing a job changes in its worker reaches the next (slower: every "
+                                       "job pays its framework's import)."),
 ) -> None:
     """Run every implementation in worker processes: check it against its oracle and time it."""
     from analyzer.spec import MODES
 
     plan = _run_plan(mode=mode, framework=framework, device=device, size=size, rounds=rounds, threads=threads,
-                     timeout=timeout, sandbox=sandbox)
+                     timeout=timeout, sandbox=sandbox, fresh_workers=fresh_workers)
     selected = _select_tasks(_catalog(root), task)
     skipped = _skipped_tasks(selected)
     records = _execute(selected, plan, out=out, resume=resume).runs
@@ -148,7 +151,7 @@ def _skipped_tasks(selected) -> list[str]:
     return [t.id for t in skipped]
 
 
-def _run_plan(*, mode, framework, device, size, rounds, threads, timeout, sandbox=True):
+def _run_plan(*, mode, framework, device, size, rounds, threads, timeout, sandbox=True, fresh_workers=False):
     from analyzer.environment import available_cores
     from analyzer.execution.runner import Limits
     from analyzer.spec import MODES, SIZES
@@ -167,7 +170,7 @@ def _run_plan(*, mode, framework, device, size, rounds, threads, timeout, sandbo
         raise fail(f"--timeout {timeout:g}: expected a positive number of seconds")
     return RunPlan(modes=tuple(dict.fromkeys(mode)), frameworks=_frameworks(framework), device=device,
                    sizes=tuple(dict.fromkeys(size)), threads=threads or available_cores(), rounds=rounds,
-                   limits=Limits(timeout_s=timeout, sandbox=sandbox))
+                   limits=Limits(timeout_s=timeout, sandbox=sandbox, fresh_workers=fresh_workers))
 
 
 def _execute(tasks, plan, *, out: Path, resume: bool, static=None):
@@ -538,6 +541,9 @@ def root(
                                 "a few minutes; see `usability-score deploy`)."),
     sandbox: bool = typer.Option(True, "--sandbox/--no-sandbox", help="Run contributed code in the namespace "
                                  "sandbox where the OS allows it (see the README's threat model)."),
+    fresh_workers: bool = typer.Option(False, "--fresh-workers", help="A new worker process for every job, so "
+                                       "that nothing a job changes in its worker reaches the next (slower: every "
+                                       "job pays its framework's import)."),
 ) -> None:
     """With no command, run the whole study: static analysis, then every task in every framework, then the
     reports, with defaults that fit a 2-core CPU machine: eager and compiled, at the small (overhead-bound) and
@@ -553,7 +559,7 @@ def root(
     catalog = _catalog(None)
     _load_weights(weights)  # a bad weights file and bad flags are reported before the run spends its time
     plan = _run_plan(mode=mode, framework=None, device=device, size=size, rounds=rounds, threads=1,
-                     timeout=300.0, sandbox=sandbox)
+                     timeout=300.0, sandbox=sandbox, fresh_workers=fresh_workers)
     static = analyze_corpus(discover(IMPLS_DIR), cache=StaticCache())
     study = _execute(list(catalog.tasks), plan, out=out, resume=resume, static=static)
     if deploy:

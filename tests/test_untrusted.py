@@ -454,3 +454,50 @@ def test_a_sandboxed_worker_changes_and_sees_nothing_outside_its_folder(tmp_path
     finally:
         for target in targets:
             target.unlink(missing_ok=True)
+
+
+TAINTS = '''
+import builtins
+
+import numpy as np
+
+
+def setup(inputs, device):
+    if hasattr(builtins, "usability_score_taint"):
+        raise RuntimeError("a job before this one left its mark in this worker")
+    builtins.usability_score_taint = True  # a patched module would carry over the same way
+    return inputs["x"]
+
+
+def run(state):
+    return state * 2
+
+
+def result(state, output):
+    return {"y": np.asarray(output)}
+'''
+
+
+@pytest.mark.frameworks
+def test_fresh_workers_keep_one_job_from_reaching_the_next(tmp_path: Path) -> None:
+    from analyzer.catalog import load_catalog
+    from analyzer.execution.runner import Limits
+    from analyzer.study import RunPlan, execute, plan
+    from tests.conftest import FIXTURES
+
+    nan = FIXTURES / "faulty_catalog" / "tasks" / "nan"
+    nan_impls = FIXTURES / "faulty_catalog" / "reference_impls" / "nan"
+    files = {}
+    for task in ("first", "second"):
+        files.update({f"tasks/{task}/task.toml": (nan / "task.toml").read_text(encoding="utf-8"),
+                      f"tasks/{task}/oracle.py": (nan / "oracle.py").read_text(encoding="utf-8"),
+                      f"reference_impls/{task}/jax.py": TAINTS,
+                      **{f"reference_impls/{task}/{name}.py": (nan_impls / f"{name}.py").read_text(encoding="utf-8")
+                         for name in ("torch", "tensorflow")}})
+    root = write_tree(tmp_path / "catalog", files)
+    catalog = load_catalog(root / "tasks", root / "reference_impls")
+    for fresh, second in ((False, "crashed"), (True, "passed")):
+        run_plan = RunPlan(frameworks=("jax",), device="cpu", timing=False, check_determinism=False,
+                           limits=Limits(timeout_s=120, fresh_workers=fresh))
+        records = {r.task: r for r in execute(plan(catalog.tasks, run_plan), run_plan, out_dir=tmp_path)}
+        assert (records["first"].status, records["second"].status) == ("passed", second), records["second"].reason

@@ -16,9 +16,10 @@ from pathlib import Path
 
 def main(argv: list[str] | None = None) -> int:
     task_dir, size, out = (argv or sys.argv[1:])[:3]
-    from analyzer.execution.worker import die_with_parent
+    from analyzer.execution.worker import cap_file_size, die_with_parent
 
     die_with_parent()
+    cap_file_size()
     import numpy as np
 
     from analyzer.execution.harness import make_case

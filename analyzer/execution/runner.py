@@ -50,6 +50,7 @@ class Limits:
     output_mb: float = 20.0  #: everything the worker writes to stdout and stderr
     cpu_s: float | None = None  #: CPU seconds of one job (all threads); None: four times the wall time
     sandbox: bool = True  #: run workers in the namespace sandbox where it is available (analyzer.execution.sandbox)
+    fresh_workers: bool = False  #: a new worker for every job: nothing one job changes in a worker reaches another
 
     @property
     def cpu_seconds(self) -> float:
@@ -111,11 +112,12 @@ class WorkerProcess:
         self.output = self.dir / "output.txt"
         self._output_file = open(self.output, "wb")
         argv = [sys.executable, "-m", "analyzer.execution.worker", framework, str(self.results)]
+        env = self._env()
         self.sandboxed = sandbox and not sandboxing.available()
         if self.sandboxed:
-            argv = sandboxing.command(argv, [str(self.dir), *writable], [str(run_folder())])
+            argv = sandboxing.command(argv, [str(self.dir), *writable, *shared_caches(env)], [str(run_folder())])
         self.proc = subprocess.Popen(argv, stdin=subprocess.PIPE, stdout=self._output_file, stderr=subprocess.STDOUT,
-                                     cwd=self.dir, env=self._env(), start_new_session=True)
+                                     cwd=self.dir, env=env, start_new_session=True)
         self.tree = ProcessTree(self.proc.pid)
         self.seen = 0
         self.observed: dict[str, float] = {}  #: when the parent saw this job's events and record (monotonic s)
@@ -244,7 +246,8 @@ class WorkerPool:
     def run(self, job: Job) -> dict[str, Any]:
         name = job.worker
         worker = self.workers.get(name)
-        if worker is None or not worker.alive or job.isolated:
+        isolated = job.isolated or self.limits.fresh_workers
+        if worker is None or not worker.alive or isolated:
             if worker is not None:
                 worker.close()
             worker = self.workers[name] = WorkerProcess(name, sandbox=self.limits.sandbox, writable=self.writable)
@@ -263,7 +266,7 @@ class WorkerPool:
         overruled = record.get("status") != claimed.get("status")
         if record.get("status") in ("crashed", "timed_out") or overruled:
             worker.kill()
-        if job.isolated or not worker.alive:
+        if isolated or not worker.alive:
             worker.close()
             del self.workers[name]
         record["job"] = job.id
@@ -302,6 +305,22 @@ def worker_env() -> dict[str, str]:
     env["PYTHONDONTWRITEBYTECODE"] = "1"  # a run must not write into the corpus it runs
     env["TF_CPP_MIN_LOG_LEVEL"] = "2"
     return env
+
+
+#: Compiler caches a user may point every worker at (by default each worker has its own, in its folder).
+CACHE_VARS = ("TORCHINDUCTOR_CACHE_DIR", "TRITON_CACHE_DIR")
+
+
+def shared_caches(env: dict[str, str]) -> list[str]:
+    """The compiler-cache folders the user chose, made if need be: a sandboxed worker may write them (what one
+    worker writes there, a later one runs: the user who shares a cache accepts that)."""
+    shared = []
+    for var in CACHE_VARS:
+        folder = env.get(var)
+        if folder and not Path(folder).resolve().is_relative_to(run_folder().resolve()):
+            Path(folder).mkdir(parents=True, exist_ok=True)
+            shared.append(str(Path(folder).resolve()))
+    return shared
 
 
 @functools.lru_cache(maxsize=1)

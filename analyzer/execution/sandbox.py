@@ -107,9 +107,9 @@ def seal(writable: list[str], hidden: list[str] = ()) -> None:
     handles = [os.open(folder, os.O_PATH | os.O_DIRECTORY) for folder in writable]  # before /tmp is covered
     _set_attr(libc, "/", set_=MOUNT_ATTR_RDONLY, recursive=True)
     _set_attr(libc, "/proc", clear=MOUNT_ATTR_RDONLY)  # this namespace's own /proc; the uid map is written there
-    for covered in (*hidden, "/dev/shm"):
-        if os.path.isdir(covered):
-            _mount(libc, "tmpfs", covered, "tmpfs", 0, "mode=1777")
+    for covered, size in (*((folder, "1m") for folder in hidden), ("/dev/shm", "256m")):
+        if os.path.isdir(covered):  # sized: what is written there takes RAM, not the worker's resident memory
+            _mount(libc, "tmpfs", covered, "tmpfs", 0, f"mode=1777,size={size}")
     for folder, handle in zip(writable, handles):
         os.makedirs(folder, exist_ok=True)  # a folder under a hidden one is made again in its tmpfs
         _mount(libc, f"/proc/self/fd/{handle}", folder, None, MS_BIND | MS_REC)

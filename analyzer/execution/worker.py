@@ -134,6 +134,19 @@ def cap_cpu_time(seconds: float) -> None:
     resource.setrlimit(resource.RLIMIT_CPU, (soft if hard == resource.RLIM_INFINITY else min(soft, hard), hard))
 
 
+#: The largest file a worker may write (a deployment artifact, a checkpoint); past it the kernel ends the worker
+#: (SIGXFSZ) before it fills the disk.
+MAX_FILE_BYTES = 4 * 2**30
+
+
+def cap_file_size() -> None:
+    import resource
+
+    _, hard = resource.getrlimit(resource.RLIMIT_FSIZE)
+    limit = MAX_FILE_BYTES if hard == resource.RLIM_INFINITY else min(MAX_FILE_BYTES, hard)
+    resource.setrlimit(resource.RLIMIT_FSIZE, (limit, limit))  # the hard limit too: contributed code cannot raise it
+
+
 def die_with_parent() -> None:
     """Ask the kernel to kill this worker when the parent that started it dies (Linux; elsewhere a no-op), so that
     a parent killed with SIGKILL, which can clean nothing up, leaves no worker running contributed code behind.
@@ -154,6 +167,7 @@ def die_with_parent() -> None:
 def main(argv: list[str] | None = None, stdin: TextIO = sys.stdin) -> int:
     framework, results_file = (argv or sys.argv[1:])[:2]
     die_with_parent()
+    cap_file_size()
     with open(results_file, "a", encoding="utf-8") as out:
         def notify(job_id: str, event: str) -> None:
             out.write(json.dumps({"job": job_id, "event": event}) + "\n")
