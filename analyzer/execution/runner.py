@@ -131,7 +131,7 @@ class WorkerProcess:
         """The job's record, or a crashed/timed_out record once the worker dies, breaks a limit or writes a line that
         is not this job's record."""
         deadline = time.monotonic() + limits.timeout_s
-        self.observed: dict[str, float] = {}
+        self.observed = {}
         written_before = self.output.stat().st_size  # the output limit is per job, not per worker
         while True:
             record = self._next_record(job_id)
