@@ -189,7 +189,10 @@ def _execute(tasks, plan, *, out: Path, resume: bool, static=None):
 
     planned = make_plan(tasks, plan)
     versions: dict = {}
-    if resume:
+    if resume:  # the frameworks whose jobs all ran before keep the versions they reported then
+        earlier = _saved_study(out)
+        if earlier is not None and isinstance(earlier.environment.get("frameworks"), dict):
+            versions.update(earlier.environment["frameworks"])
         _, unreadable = read_runs(out / RUNS_FILE)
         if unreadable:
             err_console.print(f"warning: {out / RUNS_FILE}: {len(unreadable)} unreadable line(s) (line "
@@ -313,6 +316,9 @@ def _deploy(tasks, plan, *, out: Path, resume: bool, study=None, save: bool = Tr
     from analyzer.outdir import OutputDir, OutputDirError
 
     versions: dict = {}
+    earlier = (study.environment if study is not None else {}).get("deployment")
+    if resume and isinstance(earlier, dict) and isinstance(earlier.get("frameworks"), dict):
+        versions.update(earlier["frameworks"])  # the runtimes of the paths measured before keep their versions
     try:
         with OutputDir(out), Progress(TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(),
                                       TimeElapsedColumn(), console=console, transient=True) as progress:

@@ -140,3 +140,23 @@ def test_html_and_markdown_render_a_static_only_study() -> None:
     assert "| speed | 1 | 0 | – | – | skipped: no best\\_s in this study |" \
         in markdown(report)
     assert measurements(study)
+
+
+def test_the_environment_reads_as_text_not_as_python_dicts() -> None:
+    from analyzer.reporting.scorecard import environment_lines
+
+    environment = {
+        "analyzer": "0.1.0", "cores_available": 2, "gpus": [], "modes": ["eager", "compiled"],
+        "frameworks": {"torch": {"torch": "2.13.0+cpu", "accelerators": []},
+                       "jax": {"jax": "0.10.2", "flax": "0.12.8", "accelerators": ["cuda:0"]}},
+        "precision": {"dtype": "float32", "tf32": "off"},
+        "deployment": {"device": "cpu", "size": "small", "threads": 1, "frameworks": {}, "isolation": "none"},
+    }
+    assert environment_lines(environment) == [
+        ("cores available", "2"),
+        ("deployment", "cpu, small size, 1 thread(s); isolation: none"),
+        ("frameworks", "torch 2.13.0+cpu; jax 0.10.2 flax 0.12.8 (on cuda:0)"),
+        ("gpus", "none"),
+        ("modes", "eager, compiled"),
+        ("precision", "dtype: float32; tf32: off"),
+    ]

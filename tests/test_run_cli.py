@@ -163,3 +163,13 @@ def test_sigterm_stops_a_run_as_ctrl_c_does(tmp_path: Path) -> None:
     assert "continue with --resume" in " ".join(err.decode().split())
     assert not (out / LOCK_FILE).exists()
     assert 1 <= len(load_runs(out / RUNS_FILE)) < 5
+
+
+@pytest.mark.frameworks
+def test_a_resumed_run_keeps_the_versions_its_earlier_part_reported(tmp_path: Path) -> None:
+    out = tmp_path / "out"
+    for extra in ([], ["--resume"]):  # the second run has nothing left to run, so no worker reports a version
+        done = subprocess.run([*RUN, "-t", "slow_1", "--out", str(out), *extra], cwd=ROOT, capture_output=True)
+        assert done.returncode == 0, done.stderr.decode()
+        study = StudyResults.from_dict(json.loads((out / "study.json").read_text()))
+        assert study.environment["frameworks"]["jax"]["jax"]

@@ -192,10 +192,10 @@ def md_table(headers: Sequence[str], rows: Iterable[Sequence[str]], align: str =
 
 def markdown(report: Report) -> str:
     """The report in GitHub Markdown, for a README or a pull-request comment."""
-    from analyzer.reporting.scorecard import at_primary_size, tasks_title
+    from analyzer.reporting.scorecard import at_primary_size, environment_lines, tasks_title
 
     card = report.scorecard
-    environment = [f"- {md(k)}: {md(v)}" for k, v in sorted(report.study.environment.items()) if k != "analyzer"]
+    environment = [f"- {md(name)}: {md(value)}" for name, value in environment_lines(report.study.environment)]
     out = ["# usability-score report", "",
            f"{md(report.study.created or 'undated')} · analyzer {md(__version__)}", "",
            "## Scorecard", "", _md_scorecard(card), "", "## Dimensions", "", _md_dimensions(card)]

@@ -17,9 +17,9 @@ from analyzer.model import DeployRecord
 from analyzer.reporting.files import Report
 from analyzer.reporting.scorecard import (
     BEST, DEPLOY_COLUMNS, DEPLOY_NOTE, FRAGILE, NONDETERMINISTIC, TASK_COLUMNS, UNSTABLE, WORST, alternative_notes,
-    at_primary_size, claim_evidence, claim_verdict, composite_note, correction_note, deploy_cells, deploy_order, deploy_status, dimension_name, extremes,
-    fragile_mark, fragile_note, implementation_label, index, number, path_label, profile_note, profile_rows,
-    sensitivity_rows, significance, status_cell, tasks_title,
+    at_primary_size, claim_evidence, claim_verdict, composite_note, correction_note, deploy_cells, deploy_order,
+    deploy_status, dimension_name, environment_lines, extremes, fragile_mark, fragile_note, implementation_label,
+    index, number, path_label, profile_note, profile_rows, sensitivity_rows, significance, status_cell, tasks_title,
 )
 from analyzer.overhead import SizeProfile
 from analyzer.scoring import COMPOSITE, DEFAULT_VARIANT, DIMENSIONS, HIGHER_IS_BETTER, Measurement, Scorecard
@@ -52,10 +52,9 @@ def esc(text: object) -> str:
 def html_report(report: Report) -> str:
     """The whole report as one HTML document."""
     card, rows = report.scorecard, report.rows
-    env = ", ".join(f"{esc(k)} {esc(v)}" for k, v in sorted(report.study.environment.items()))
     body = [
         "<h1>usability-score report</h1>",
-        f"<p class='note'>{esc(report.study.created or 'undated')} · analyzer {esc(__version__)} · {env}</p>",
+        f"<p class='note'>{esc(report.study.created or 'undated')} · analyzer {esc(__version__)}</p>",
         "<h2>Scorecard</h2>", scorecard_html(card),
         f"<p class='note'>{esc(composite_note(card))}; {esc(fragile_note(card))}</p>",
         "<h2>Dimensions</h2>", dimension_chart(card), profile_chart(card), dimensions_html(card),
@@ -72,6 +71,10 @@ def html_report(report: Report) -> str:
         body += ["<h2>Input sizes</h2>", sizes_html(profiles, card.frameworks)]
     if report.study.deployments:
         body += ["<h2>Deployment</h2>", deployments_html(report.study.deployments)]
+    environment = environment_lines(report.study.environment)
+    if environment:
+        body += ["<h2>Environment</h2>", "<ul class='note'>" + "".join(
+            f"<li>{esc(name)}: {esc(value)}</li>" for name, value in environment) + "</ul>"]
     return (
         "<!DOCTYPE html>\n<html lang='en'><head><meta charset='utf-8'>"
         "<meta http-equiv='Content-Security-Policy' content=\"default-src 'none'; style-src 'unsafe-inline'\">"

@@ -48,6 +48,36 @@ RUN_MODES = ("eager", "compiled")
 # ---------------------------------------------------------------------------------------------------- shared helpers
 
 
+def environment_lines(environment: Mapping[str, object]) -> list[tuple[str, str]]:
+    """The study's environment as (name, readable value) pairs, in a fixed order: what a reader of a published
+    report needs to know about the machine and the run, never a raw Python dict."""
+    return [(name.replace("_", " "), _environment_value(name, value))
+            for name, value in sorted(environment.items()) if name != "analyzer"]
+
+
+def _environment_value(name: str, value: object) -> str:
+    if name == "frameworks" and isinstance(value, Mapping):
+        return "; ".join(_versions(versions) for versions in value.values() if isinstance(versions, Mapping)) or "-"
+    if name == "deployment" and isinstance(value, Mapping):
+        parts = [f"{value.get('device', '?')}, {value.get('size', '?')} size, {value.get('threads', '?')} thread(s)"]
+        if isinstance(value.get("frameworks"), Mapping) and value["frameworks"]:
+            parts.append(_environment_value("frameworks", value["frameworks"]))
+        if value.get("isolation"):
+            parts.append(f"isolation: {value['isolation']}")
+        return "; ".join(parts)
+    if isinstance(value, Mapping):
+        return "; ".join(f"{key}: {_environment_value(str(key), item)}" for key, item in value.items()) or "-"
+    if isinstance(value, (list, tuple)):
+        return ", ".join(_environment_value(name, item) for item in value) or "none"
+    return str(value)
+
+
+def _versions(versions: Mapping[str, object]) -> str:
+    accelerators = versions.get("accelerators") or []
+    named = " ".join(f"{key} {item}" for key, item in versions.items() if key != "accelerators")
+    return named + (f" (on {', '.join(map(str, accelerators))})" if accelerators else "")
+
+
 def label(framework: str) -> str:
     """The framework's short name as reports show it."""
     return framework
