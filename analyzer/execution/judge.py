@@ -64,7 +64,7 @@ class Judge:
             tolerance = load_spec(Path(job.task_dir)).tolerance_for("float32")
             got = load_arrays(arrays / "first.npz")
         except (JudgeError, SpecError) as exc:
-            return {**record, "status": "crashed", "reason": f"judge: {exc}", "timing": None, "compile_s": None}
+            return _refused(record, f"judge: {exc}")
         check = compare(got, expected, tolerance)
         judged = {**record, "max_abs_err": check.max_abs_err, "max_rel_err": check.max_rel_err}
         if not check.ok:
@@ -72,19 +72,16 @@ class Judge:
             return {**judged, "status": "wrong_answer", "reason": why, "timing": None, "compile_s": None,
                     "nondeterministic": None}
         if claimed == "wrong_answer":
-            return {**judged, "status": "crashed", "timing": None, "compile_s": None,
-                    "reason": "judge: the worker reported a wrong answer for outputs that pass the oracle check; "
-                              "its own checker was tampered with"}
+            return _refused(judged, "judge: the worker reported a wrong answer for outputs that pass the oracle "
+                                    "check; its own checker was tampered with")
         if (arrays / "second.npz").exists():
             try:
                 second = load_arrays(arrays / "second.npz")
             except JudgeError as exc:
-                return {**judged, "status": "crashed", "reason": f"judge: {exc}", "timing": None, "compile_s": None}
+                return _refused(judged, f"judge: {exc}")
             judged["nondeterministic"] = any(k not in second or not _same(got[k], second[k]) for k in got)
         clash = timing_clash(judged.get("timing"), sampling_s)
-        if clash:
-            return {**judged, "status": "crashed", "reason": f"judge: {clash}", "timing": None, "compile_s": None}
-        return judged
+        return _refused(judged, f"judge: {clash}") if clash else judged
 
     def expected(self, task_dir: str, size: str) -> dict[str, np.ndarray]:
         key = (task_dir, size)
@@ -110,7 +107,7 @@ class Judge:
         try:
             _, err = proc.communicate(timeout=self.timeout_s)
         except subprocess.TimeoutExpired:
-            os.killpg(proc.pid, signal.SIGKILL)
+            _kill_group(proc.pid)
             proc.wait()
             raise JudgeError(f"the oracle gave no answer within {self.timeout_s:g} s") from None
         finally:
@@ -143,6 +140,11 @@ def timing_clash(timing: dict[str, Any] | None, sampling_s: float | None) -> str
         return (f"the timing disagrees with the parent's clock: its samples add up to {claimed:.3g} s of a sampling "
                 f"that the parent saw last {sampling_s:.3g} s")
     return ""
+
+
+def _refused(record: dict[str, Any], reason: str) -> dict[str, Any]:
+    """The record as crashed, for `reason`, with nothing of its timing kept."""
+    return {**record, "status": "crashed", "reason": reason, "timing": None, "compile_s": None}
 
 
 def load_arrays(path: Path) -> dict[str, np.ndarray]:

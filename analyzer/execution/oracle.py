@@ -16,7 +16,7 @@ from pathlib import Path
 
 def main(argv: list[str] | None = None) -> int:
     task_dir, size, out = (argv or sys.argv[1:])[:3]
-    from analyzer.execution.worker import cap_file_size, die_with_parent
+    from analyzer.execution.child import cap_file_size, die_with_parent
 
     die_with_parent()
     cap_file_size()

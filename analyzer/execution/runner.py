@@ -28,6 +28,7 @@ from pathlib import Path
 from typing import Any, Callable, Iterable, Iterator
 
 from analyzer.execution import sandbox as sandboxing
+from analyzer.execution.child import PARENT_PID_VAR
 from analyzer.execution.judge import Judge
 from analyzer.frameworks import deploy_path
 
@@ -97,8 +98,6 @@ class Job:
         return f"{RELOAD_WORKER}-{deploy_path(self.deploy_path).runtime}"
 
 
-#: The parent's process id, given to each worker so that it can die with the parent (a Linux parent-death signal).
-PARENT_PID_VAR = "USABILITY_SCORE_PARENT_PID"
 
 
 class WorkerProcess:
@@ -224,7 +223,7 @@ class WorkerProcess:
         env = worker_env()
         env["HOME"] = str(self.dir)  # not the user's: nothing there to read, and what a framework writes stays here
         env["TMPDIR"] = str(self.dir)
-        env[PARENT_PID_VAR] = str(os.getpid())  # the worker dies with this process (see worker.die_with_parent)
+        env[PARENT_PID_VAR] = str(os.getpid())  # the worker dies with this process (see child.die_with_parent)
         env.setdefault("TORCHINDUCTOR_CACHE_DIR", str(self.dir / "inductor-cache"))
         env.setdefault("TRITON_CACHE_DIR", str(self.dir / "triton-cache"))
         return env

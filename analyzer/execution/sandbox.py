@@ -161,7 +161,7 @@ def init(command_: list[str]) -> int:
     """PID 1 of the namespace: run the command as PID 2 (the kernel spares PID 1 the signals it has no handler
     for, SIGXCPU and SIGABRT among them, which must end a worker) and exit as it did: a signal N as status 128 + N
     (PID 1 cannot kill itself with it; see `exit_status`). Its exit ends every process left in the namespace."""
-    from analyzer.execution.runner import PARENT_PID_VAR
+    from analyzer.execution.child import PARENT_PID_VAR
 
     child = os.fork()
     if child == 0:

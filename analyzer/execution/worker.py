@@ -11,20 +11,18 @@ prints, even floods, cannot corrupt them). The worker exits at the end of stdin.
 from __future__ import annotations
 
 import json
-import os
-import signal
 import sys
 import time
 import traceback
 from pathlib import Path
 from typing import Any, Callable, TextIO
 
-from analyzer.execution.checks import compare
 from analyzer.contract import REQUIRED
+from analyzer.execution.checks import compare
+from analyzer.execution.child import cap_cpu_time, cap_file_size, die_with_parent
 from analyzer.execution.harness import ContractError, framework_inputs, import_file, make_case, run_once
 from analyzer.execution.judge import save_arrays
 from analyzer.execution.measure import PeakMemory, TimingPolicy, time_run
-from analyzer.execution.runner import PARENT_PID_VAR
 from analyzer.frameworks.adapters import ADAPTERS, DeviceUnavailable
 from analyzer.spec import load_spec
 
@@ -88,9 +86,8 @@ class Worker:
             if job.get("check_determinism", True):
                 # A second fresh state must give the same outputs; its state is then the one timed.
                 second, state = run_once(module, inputs, job["device"], sync, to_numpy)
-                if handed is not None:
+                if handed is not None:  # the judge compares the two (the nondeterminism flag is the parent's)
                     save_arrays(handed / "second.npz", second)
-                record["nondeterministic"] = any(not _same(first[k], second.get(k)) for k in first)
             if job.get("timing"):
                 timing = time_run(module.run, state, sync, TimingPolicy(**job.get("policy", {})),
                                   on_sampling=lambda: self.notify(job["id"], "sampling"))
@@ -99,12 +96,6 @@ class Worker:
         record["peak_host_mb"] = memory.growth_mb
         record["peak_device_mb"] = self.adapter.peak_memory_mb()
         record.update(status="passed", reason="")
-
-
-def _same(a: Any, b: Any) -> bool:
-    import numpy as np
-
-    return b is not None and np.array_equal(np.asarray(a), np.asarray(b), equal_nan=True)
 
 
 def timing_dict(timing: Any) -> dict[str, Any]:
@@ -119,49 +110,6 @@ def describe(exc: BaseException, impl_path: str) -> str:
     where = f" at {Path(impl_path).name}:{frames[-1].lineno}" if frames else ""
     message = str(exc).strip().splitlines()[0] if str(exc).strip() else ""
     return f"{type(exc).__name__}{where}: {message}"[:500]
-
-
-def cap_cpu_time(seconds: float) -> None:
-    """Let the coming job use at most `seconds` more CPU time; past it the kernel ends the worker (SIGXCPU)."""
-    if seconds <= 0:
-        return
-    import math
-    import resource
-
-    usage = resource.getrusage(resource.RUSAGE_SELF)
-    _, hard = resource.getrlimit(resource.RLIMIT_CPU)
-    soft = math.ceil(usage.ru_utime + usage.ru_stime + seconds)
-    resource.setrlimit(resource.RLIMIT_CPU, (soft if hard == resource.RLIM_INFINITY else min(soft, hard), hard))
-
-
-#: The largest file a worker may write (a deployment artifact, a checkpoint); past it the kernel ends the worker
-#: (SIGXFSZ) before it fills the disk.
-MAX_FILE_BYTES = 4 * 2**30
-
-
-def cap_file_size() -> None:
-    import resource
-
-    _, hard = resource.getrlimit(resource.RLIMIT_FSIZE)
-    limit = MAX_FILE_BYTES if hard == resource.RLIM_INFINITY else min(MAX_FILE_BYTES, hard)
-    resource.setrlimit(resource.RLIMIT_FSIZE, (limit, limit))  # the hard limit too: contributed code cannot raise it
-
-
-def die_with_parent() -> None:
-    """Ask the kernel to kill this worker when the parent that started it dies (Linux; elsewhere a no-op), so that
-    a parent killed with SIGKILL, which can clean nothing up, leaves no worker running contributed code behind.
-    Done before any job: contributed code runs only in a process that already has it."""
-    parent = os.environ.get(PARENT_PID_VAR)
-    if not sys.platform.startswith("linux") or not parent:
-        return
-    import ctypes
-
-    pr_set_pdeathsig = 1
-    ctypes.CDLL(None, use_errno=True).prctl(pr_set_pdeathsig, signal.SIGKILL)
-    # The parent died before the request took effect. (In the sandbox the parent is the namespace's init, which
-    # `unshare --kill-child` and `setpriv --pdeathsig` hold to the study's process; see sandbox.init.)
-    if os.getppid() != int(parent):
-        os._exit(1)
 
 
 def main(argv: list[str] | None = None, stdin: TextIO = sys.stdin) -> int:

@@ -1,0 +1,56 @@
+"""What a process that runs contributed code (a worker, an oracle) does to itself before that code runs: limits the
+kernel enforces and a tie to the parent. Kept apart and light: an oracle process and the sandbox's init import
+it, and neither needs the worker's machinery.
+"""
+
+from __future__ import annotations
+
+import os
+import signal
+import sys
+
+#: The parent's process id, given to each such process so that it can die with the parent (a parent-death signal).
+PARENT_PID_VAR = "USABILITY_SCORE_PARENT_PID"
+
+
+def cap_cpu_time(seconds: float) -> None:
+    """Let the coming job use at most `seconds` more CPU time; past it the kernel ends the worker (SIGXCPU)."""
+    if seconds <= 0:
+        return
+    import math
+    import resource
+
+    usage = resource.getrusage(resource.RUSAGE_SELF)
+    _, hard = resource.getrlimit(resource.RLIMIT_CPU)
+    soft = math.ceil(usage.ru_utime + usage.ru_stime + seconds)
+    resource.setrlimit(resource.RLIMIT_CPU, (soft if hard == resource.RLIM_INFINITY else min(soft, hard), hard))
+
+
+#: The largest file a worker may write (a deployment artifact, a checkpoint); past it the kernel ends the worker
+#: (SIGXFSZ) before it fills the disk.
+MAX_FILE_BYTES = 4 * 2**30
+
+
+def cap_file_size() -> None:
+    import resource
+
+    _, hard = resource.getrlimit(resource.RLIMIT_FSIZE)
+    limit = MAX_FILE_BYTES if hard == resource.RLIM_INFINITY else min(MAX_FILE_BYTES, hard)
+    resource.setrlimit(resource.RLIMIT_FSIZE, (limit, limit))  # the hard limit too: contributed code cannot raise it
+
+
+def die_with_parent() -> None:
+    """Ask the kernel to kill this worker when the parent that started it dies (Linux; elsewhere a no-op), so that
+    a parent killed with SIGKILL, which can clean nothing up, leaves no worker running contributed code behind.
+    Done before any job: contributed code runs only in a process that already has it."""
+    parent = os.environ.get(PARENT_PID_VAR)
+    if not sys.platform.startswith("linux") or not parent:
+        return
+    import ctypes
+
+    pr_set_pdeathsig = 1
+    ctypes.CDLL(None, use_errno=True).prctl(pr_set_pdeathsig, signal.SIGKILL)
+    # The parent died before the request took effect. (In the sandbox the parent is the namespace's init, which
+    # `unshare --kill-child` and `setpriv --pdeathsig` hold to the study's process; see sandbox.init.)
+    if os.getppid() != int(parent):
+        os._exit(1)
