@@ -317,6 +317,22 @@ def _judged(tmp_path: Path, claim: dict, outputs: dict | None, second: dict | No
     return Judge(tmp_path, timeout_s=60, env=worker_env()).verdict(job, claim, handed, sampling_s)
 
 
+def test_an_oracle_process_is_tied_to_the_parent_like_a_worker(tmp_path: Path) -> None:
+    from analyzer.execution.child import PARENT_PID_VAR
+    from analyzer.execution.judge import Judge, JudgeError
+    from analyzer.execution.runner import worker_env
+
+    task = write_tree(tmp_path / "tasks" / "probe", {
+        "task.toml": 'title = "probe"\ncategory = "tensor-ops"\ndescription = "d"\nmodes = ["eager"]\n'
+                     '[sizes.small]\nn = 2\n[sizes.full]\nn = 4\n',
+        "oracle.py": "import os\nimport numpy as np\n\ndef make_inputs(size, rng):\n    return {'x': np.ones(2)}\n\n"
+                     f"def reference(inputs, size):\n    raise RuntimeError(os.environ.get({PARENT_PID_VAR!r}))\n",
+    })
+    judge = Judge(tmp_path, timeout_s=60, env=worker_env(), sandbox=False)  # outside the sandbox, die_with_parent
+    with pytest.raises(JudgeError, match=f"RuntimeError: {os.getpid()}$"):  # is what ends it with the parent
+        judge.expected(str(task), "small")
+
+
 def test_the_judge_believes_outputs_not_the_worker(tmp_path: Path) -> None:
     right, wrong = {"y": [2, 4, 6, 8]}, {"y": [3, 6, 9, 12]}
     timing = {"median_s": 0.01, "samples": [0.01] * 10, "loops": 10}  # 1 s of samples

@@ -13,6 +13,12 @@ import sys
 PARENT_PID_VAR = "USABILITY_SCORE_PARENT_PID"
 
 
+def confined_env(env: dict[str, str], folder: str) -> dict[str, str]:
+    """`env` for a process that runs contributed code in `folder`: that folder as its HOME (not the user's: nothing
+    there to read, and what a framework writes stays there) and TMPDIR, and the parent's id for die_with_parent."""
+    return {**env, "HOME": folder, "TMPDIR": folder, PARENT_PID_VAR: str(os.getpid())}
+
+
 def cap_cpu_time(seconds: float) -> None:
     """Let the coming job use at most `seconds` more CPU time; past it the kernel ends the worker (SIGXCPU)."""
     if seconds <= 0:

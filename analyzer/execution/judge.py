@@ -34,6 +34,7 @@ from typing import Any
 import numpy as np
 
 from analyzer.execution.checks import compare
+from analyzer.execution.child import confined_env
 from analyzer.spec import SpecError, load_spec
 
 #: the worker statuses that claim a verdict on the outputs
@@ -103,7 +104,7 @@ class Judge:
         if self.sandbox and not sandbox.available():
             argv = sandbox.command(argv, [str(out)], list(self.hidden))
         proc = subprocess.Popen(argv, stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
-                                cwd=out, env={**self.env, "HOME": str(out), "TMPDIR": str(out)}, start_new_session=True)
+                                cwd=out, env=confined_env(self.env, str(out)), start_new_session=True)
         try:
             _, err = proc.communicate(timeout=self.timeout_s)
         except subprocess.TimeoutExpired:

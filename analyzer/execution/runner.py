@@ -28,7 +28,7 @@ from pathlib import Path
 from typing import Any, Callable, Iterable, Iterator
 
 from analyzer.execution import sandbox as sandboxing
-from analyzer.execution.child import PARENT_PID_VAR
+from analyzer.execution.child import confined_env
 from analyzer.execution.judge import Judge
 from analyzer.frameworks import deploy_path
 
@@ -220,10 +220,7 @@ class WorkerProcess:
         """The whitelisted environment, with compiler caches of this worker's own: every framework compiles from
         cold (XLA keeps no cache on disk by default; Inductor and Triton would otherwise reuse earlier runs' work
         and report a compile latency no new user sees). A cache folder set by the user is kept."""
-        env = worker_env()
-        env["HOME"] = str(self.dir)  # not the user's: nothing there to read, and what a framework writes stays here
-        env["TMPDIR"] = str(self.dir)
-        env[PARENT_PID_VAR] = str(os.getpid())  # the worker dies with this process (see child.die_with_parent)
+        env = confined_env(worker_env(), str(self.dir))
         env.setdefault("TORCHINDUCTOR_CACHE_DIR", str(self.dir / "inductor-cache"))
         env.setdefault("TRITON_CACHE_DIR", str(self.dir / "triton-cache"))
         return env
