@@ -28,7 +28,7 @@ from analyzer.errors import FieldError
 from analyzer.frameworks import UnknownFrameworkError, canonical_framework
 from analyzer.model import StudyResults
 from analyzer.scoring import (
-    BEST_MODE, DEFAULT_VARIANT, DEPLOY_FIELDS, DEPLOY_MODE, DERIVED_FIELDS, DIMENSIONS, HIGHER_IS_BETTER, RUN_FIELDS,
+    BEST_MODE, DEBUG_FIELDS, DEFAULT_VARIANT, DEPLOY_FIELDS, DEPLOY_MODE, DERIVED_FIELDS, DIMENSIONS, HIGHER_IS_BETTER, RUN_FIELDS,
     SIZELESS, STATIC_FIELDS, STATIC_MODE, Measurement, Scorecard, build_dataclass, measurements, paired_test,
     primary_size, run_sizes,
 )
@@ -175,12 +175,13 @@ def _parse_claim(table: Mapping[str, Any], source: str, where: str) -> Claim:
     if bool(metric) == bool(dimension):
         raise fail("metric", "expected exactly one of 'metric' or 'dimension'")
     if metric:
-        _check_choice(fail, "metric", metric, STATIC_FIELDS + RUN_FIELDS + DERIVED_FIELDS + DEPLOY_FIELDS)
+        _check_choice(fail, "metric", metric, STATIC_FIELDS + RUN_FIELDS + DERIVED_FIELDS + DEPLOY_FIELDS
+                      + DEBUG_FIELDS)
     if dimension:
         _check_choice(fail, "dimension", dimension, DIMENSIONS)
     modeless = bool(dimension) or metric in STATIC_FIELDS + DEPLOY_FIELDS + DERIVED_FIELDS
     if text["size"]:
-        if bool(dimension) or metric in STATIC_FIELDS + DEPLOY_FIELDS:
+        if bool(dimension) or metric in STATIC_FIELDS + DEPLOY_FIELDS + DEBUG_FIELDS:
             raise fail("size", f"{dimension or metric} has no input size; leave 'size' out")
         _check_choice(fail, "size", text["size"], SIZES)
     if text["mode"]:
@@ -271,7 +272,7 @@ def check_claims(claims: Sequence[Claim], results: StudyResults, scorecard: Scor
                 others[name] = check_claim(dataclasses.replace(claim, metric=metric), rows, scorecard)
             if has_plumbing:
                 others["with-plumbing"] = check_claim(claim, whole, scorecard)
-        elif claim.metric and claim.metric not in DEPLOY_FIELDS and not claim.size:
+        elif claim.metric and claim.metric not in DEPLOY_FIELDS + DEBUG_FIELDS and not claim.size:
             read = settings.size or primary_size(rows)
             for size in (s for s in run_sizes(rows) if s != read):  # the claim reads one size; others are alternatives
                 others[f"size-{size}"] = check_claim(dataclasses.replace(claim, size=size), rows, scorecard)
@@ -306,7 +307,8 @@ def _values(claim: Claim, framework: str, mode: str, rows: Sequence[Measurement]
     if claim.dimension:
         score = scorecard.dimension(claim.dimension, framework)
         return {t.task: t.relative for t in score.tasks} if score else {}
-    size = "" if mode in SIZELESS else (claim.size or scorecard.settings.size or primary_size(rows))
+    size = "" if mode in SIZELESS or claim.metric in DEBUG_FIELDS else (
+        claim.size or scorecard.settings.size or primary_size(rows))
     return {r.task: r.value for r in rows if (r.framework, r.variant, r.mode, r.metric, r.size)
             == (framework, DEFAULT_VARIANT, mode, claim.metric, size)}
 

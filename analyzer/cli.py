@@ -266,6 +266,105 @@ def deploy_cmd(
         console.print(f"wrote {out / DEPLOYMENTS_FILE} and {out / 'study.json'}", highlight=False, soft_wrap=True)
 
 
+@app.command("debug")
+def debug_cmd(
+    task: Optional[List[str]] = typer.Option(None, "--task", "-t", help="Only these tasks (repeatable; each must "
+                                             "declare [debug] data in its task.toml)."),
+    framework: Optional[List[str]] = typer.Option(None, "--framework", "-f", help="Only these frameworks."),
+    mode: List[str] = typer.Option(list(STUDY_MODES), "--mode", "-m", help="Modes: eager, compiled."),
+    fault: Optional[List[str]] = typer.Option(None, "--fault", help="Only these faults (default: all; see the "
+                                              "README's debuggability section)."),
+    out: Path = typer.Option(Path("results"), "--out", help="Folder for debug.jsonl, probes.jsonl and study.json."),
+    resume: bool = typer.Option(False, "--resume", help="Keep the records already in --out and measure the rest."),
+    timeout: float = typer.Option(120.0, "--timeout", help="Seconds one fault job may take."),
+    probes: bool = typer.Option(True, "--probes/--no-probes", help="Also run the print/breakpoint probe per "
+                                "framework and mode."),
+    root: Optional[Path] = typer.Option(None, "--root", help="A folder holding tasks/ and reference_impls/."),
+    sandbox: bool = typer.Option(True, "--sandbox/--no-sandbox", help="Run contributed code in the namespace "
+                                 "sandbox where the OS allows it (see the README's threat model)."),
+) -> None:
+    """The debuggability pass alone: inject each fault (a wrong feature size, a missing batch axis, a wrong dtype,
+    NaN, ...) into the data of every task that declares it, in every framework and mode, and record whether an
+    error came, where it points and what it says, or what went wrong silently."""
+    from analyzer.debug_pass import DEBUG_FILE, debug_tasks
+    from analyzer.reporting.debug import debug_tables, to_rich
+
+    plan = _debug_plan(framework=framework, mode=mode, fault=fault, timeout=timeout, probes=probes, sandbox=sandbox)
+    selected = _select_tasks(_catalog(root), task)
+    if task:
+        undeclared = sorted({t.id for t in selected} - {t.id for t in debug_tasks(selected)})
+        if undeclared:
+            raise fail(f"--task: {', '.join(undeclared)} declare(s) no [debug] data in task.toml (or has problems; "
+                       f"see `usability-score validate`)")
+    saved = _saved_study(out)
+    unreadable = saved is None and (out / "study.json").exists()
+    study = _debug(selected, plan, out=out, resume=resume, study=saved, save=not unreadable)
+    for table in to_rich(debug_tables(study.debug, study.probes)):
+        console.print(table)
+    if unreadable:
+        console.print(f"wrote {out / DEBUG_FILE}; left {out / 'study.json'} alone: this version cannot read it",
+                      highlight=False, soft_wrap=True)
+    else:
+        console.print(f"wrote {out / DEBUG_FILE} and {out / 'study.json'}", highlight=False, soft_wrap=True)
+
+
+def _debug_plan(*, framework, mode, fault, timeout, probes=True, sandbox=True):
+    from analyzer.debug_pass import DebugPlan
+    from analyzer.execution.runner import Limits
+    from analyzer.faults import BY_NAME
+    from analyzer.spec import MODES
+
+    for name in mode:
+        _check_choice("--mode", name, MODES)
+    for name in fault or []:
+        _check_choice("--fault", name, tuple(BY_NAME))
+    if timeout <= 0:
+        raise fail(f"--timeout {timeout:g}: expected a positive number of seconds")
+    return DebugPlan(frameworks=_frameworks(framework), modes=tuple(dict.fromkeys(mode)),
+                     faults=tuple(dict.fromkeys(fault or BY_NAME)), probes=probes,
+                     limits=Limits(timeout_s=timeout, sandbox=sandbox))
+
+
+def _debug(tasks, plan, *, out: Path, resume: bool, study=None, save: bool = True):
+    """Run the debuggability pass with a progress bar, save debug.jsonl and probes.jsonl, and return `study` (or a
+    new one) with its records, saved to study.json unless told not to."""
+    import dataclasses
+    from datetime import datetime, timezone
+
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+
+    from analyzer.debug_pass import DEBUG_FILE, execute, load_debug, plan as make_plan
+    from analyzer.environment import describe_machine
+    from analyzer.model import StudyResults
+    from analyzer.outdir import OutputDir, OutputDirError
+
+    versions: dict = {}
+    try:
+        with OutputDir(out), Progress(TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(),
+                                      TimeElapsedColumn(), console=console, transient=True) as progress:
+            planned = make_plan(tasks, plan)
+            bar = progress.add_task("debugging", total=len(planned))
+            records, probes = execute(planned, plan, out_dir=out, resume=resume, versions=versions,
+                                      on_start=lambda label: progress.update(bar, description=label),
+                                      on_record=lambda r: progress.advance(bar) if hasattr(r, "fault") else None)
+    except OutputDirError as exc:
+        raise fail(str(exc))
+    except KeyboardInterrupt:
+        kept = len(load_debug(out / DEBUG_FILE))
+        raise fail(f"interrupted: {kept} finished record(s) kept in {out / DEBUG_FILE}; continue with --resume",
+                   code=130)
+    debugging = {"device": "cpu", "size": plan.size, "threads": plan.threads, "modes": list(plan.modes),
+                 "frameworks": versions, "isolation": _isolation(plan.limits)}
+    if study is None:
+        study = StudyResults(static=None, environment=describe_machine(threads=plan.threads, device="cpu"),
+                             created=datetime.now(timezone.utc).isoformat(timespec="seconds"))
+    study = dataclasses.replace(study, debug=tuple(records), probes=tuple(probes),
+                                environment={**study.environment, "debugging": debugging})
+    if save:
+        (out / "study.json").write_text(json.dumps(study.to_dict(), indent=1), encoding="utf-8")
+    return study
+
+
 def _isolation(limits) -> str:
     """How the run's contributed code was isolated, for the study's environment."""
     from analyzer.execution import sandbox
@@ -367,7 +466,7 @@ def _report(study, out: Path, weights: Optional[Path]) -> None:
     except ScoringError as exc:
         raise fail(f"scoring: {exc}")
     console.print(report_group(report.scorecard, report.claims, report.rows, report.study.deployments,
-                               report.profiles))
+                               report.profiles, report.study.debug, report.study.probes))
     written = write_report(report, out)
     console.print("reports: " + ", ".join(str(p) for p in written), highlight=False, soft_wrap=True)
 
@@ -403,7 +502,7 @@ def report_cmd(
     except (ReportError, ValueError, KeyError, TypeError) as exc:
         raise fail(f"{saved}: {exc}")
     console.print(report_group(report.scorecard, report.claims, report.rows, report.study.deployments,
-                               report.profiles))
+                               report.profiles, report.study.debug, report.study.probes))
     for path in write_report(report, out, fmt):
         console.print(f"wrote {path}", highlight=False, soft_wrap=True)
 
@@ -457,6 +556,11 @@ def show_cmd(
         except (OSError, ValueError, ReportError) as exc:
             raise fail(f"--results {results}: {exc}")
     console.print(side_by_side(task, report.rows, task_sources(report.study, task, root=PROJECT_ROOT)))
+    if any(r.task == task for r in report.study.debug):
+        from analyzer.reporting.debug import debug_tables, to_rich
+
+        for table in to_rich(debug_tables(report.study.debug, (), task=task)):
+            console.print(table)
 
 
 @app.command("validate")
@@ -545,6 +649,8 @@ def root(
     weights: Optional[Path] = typer.Option(None, "--weights", help="A weights TOML (default: the shipped one)."),
     deploy: bool = typer.Option(False, "--deploy", help="Also measure every model task's deployment paths (adds "
                                 "a few minutes; see `usability-score deploy`)."),
+    debug: bool = typer.Option(True, "--debug/--no-debug", help="Include the debuggability pass (injected faults "
+                               "and the print/breakpoint probe; see `usability-score debug`)."),
     sandbox: bool = typer.Option(True, "--sandbox/--no-sandbox", help="Run contributed code in the namespace "
                                  "sandbox where the OS allows it (see the README's threat model)."),
     fresh_workers: bool = typer.Option(False, "--fresh-workers", help="A new worker process for every job, so "
@@ -553,7 +659,8 @@ def root(
 ) -> None:
     """With no command, run the whole study: static analysis, then every task in every framework, then the
     reports, with defaults that fit a 2-core CPU machine: eager and compiled, at the small (overhead-bound) and
-    medium (compute-bound) sizes. --deploy adds the deployment measurements to the study and its score."""
+    medium (compute-bound) sizes, and the debuggability pass. --deploy adds the deployment measurements to the
+    study and its score."""
     if ctx.invoked_subcommand is not None:
         return
     from analyzer.catalog import IMPLS_DIR
@@ -572,6 +679,9 @@ def root(
         deploy_plan = _deploy_plan(framework=None, path=None, size="small", threads=1, timeout=300.0,
                                    keep_artifacts=False, sandbox=sandbox)
         study = _deploy(list(catalog.tasks), deploy_plan, out=out, resume=resume, study=study)
+    if debug:
+        debug_plan = _debug_plan(framework=None, mode=mode, fault=None, timeout=120.0, sandbox=sandbox)
+        study = _debug(list(catalog.tasks), debug_plan, out=out, resume=resume, study=study)
     records = study.runs
     print_static(console, static)
     console.print(run_table(records))

@@ -17,6 +17,9 @@ Schema versions (record every change of format here):
      family, the same families for every framework ("gradient computation", "seeding", ...), not by the old
      per-framework idiom names. Version 2 and 3 documents are still read: their files have no plumbing record
      (they were measured whole), no ceremony_idioms, and the old ceremony keys.
+  5  The debuggability pass: the study document's "debug" list (DebugRecord: one per task, framework, variant,
+     mode and injected fault) and "probes" list (ProbeRecord: print and breakpoint inside a compiled step, per
+     framework and mode). Version 2 to 4 documents are still read: they have neither.
 """
 
 from __future__ import annotations
@@ -27,9 +30,9 @@ import platform
 from dataclasses import dataclass, field
 from typing import Any, Mapping
 
-SCHEMA_VERSION = 4
+SCHEMA_VERSION = 5
 #: Versions from_dict accepts: a newer reader fills what an older document lacks with its defaults.
-READABLE_VERSIONS = (2, 3, 4)
+READABLE_VERSIONS = (2, 3, 4, 5)
 
 
 @dataclass(frozen=True)
@@ -322,6 +325,55 @@ def deploy_record_from_dict(data: Mapping[str, Any]) -> DeployRecord:
 
 
 @dataclass(frozen=True)
+class DebugRecord:
+    """One implementation in one mode given one injected fault (analyzer.faults): what happened and what its error,
+    if any, told the reader (analyzer.debugging)."""
+
+    task: str
+    framework: str
+    variant: str
+    mode: str
+    fault: str  #: analyzer.faults name
+    size: str
+    device: str
+    status: str  #: "raised" or "returned" (judged), else crashed, timed_out, not_applicable, skipped
+    outcome: str = ""  #: raised, handled, silent_wrong, silent_shape or nonfinite; "" when there is none
+    phase: str = ""  #: where it raised: setup, first_call or later_call
+    error: str = ""  #: the final exception's type
+    message: str = ""  #: the final exception's text (its first 600 characters)
+    message_chars: int | None = None  #: characters of the final exception's text
+    frames_total: int | None = None  #: traceback frames, every chained exception
+    frames_user: int | None = None  #: of those, frames in the implementation file
+    user_line: int | None = None  #: the implementation file's line nearest the raise
+    user_source: str = ""  #: that line's text
+    localised: bool | None = None  #: that line is one the faulty input flows through
+    informative: bool | None = None  #: the message names the offending size, dtype or NaN/Inf
+    warnings: int = 0  #: Python warnings raised meanwhile
+    warning: str = ""  #: the first of them
+    score: float | None = None  #: analyzer.debugging.fault_score
+    reason: str = ""  #: why, for crashed, timed_out, not_applicable and skipped
+
+    @property
+    def key(self) -> tuple[str, str, str, str, str]:
+        return (self.task, self.framework, self.variant, self.mode, self.fault)
+
+
+@dataclass(frozen=True)
+class ProbeRecord:
+    """A fixed training step with a print, a breakpoint() and the framework's own debug print inside, called
+    `calls` times in one framework and mode (analyzer.execution.probe): how many times each ran."""
+
+    framework: str
+    mode: str
+    status: str  #: passed, or crashed / skipped with the reason
+    calls: int = 0
+    python_print: int | None = None
+    breakpoint: int | None = None
+    framework_print: int | None = None  #: tf.print / jax.debug.print; None where the framework has none (torch)
+    reason: str = ""
+
+
+@dataclass(frozen=True)
 class StudyResults:
     """Everything one study produced: static figures, runs, and the environment they were measured in."""
 
@@ -330,6 +382,8 @@ class StudyResults:
     environment: Mapping[str, Any] = field(default_factory=dict)  #: CPU, threads, GPU, versions, precision flags
     created: str = ""  #: ISO 8601 time the study finished
     deployments: tuple[DeployRecord, ...] = ()  #: one per model task and deployment path, when measured
+    debug: tuple[DebugRecord, ...] = ()  #: the debuggability pass, when measured
+    probes: tuple[ProbeRecord, ...] = ()  #: print/breakpoint probes, when measured
     schema_version: int = SCHEMA_VERSION
 
     def to_dict(self) -> dict[str, Any]:
@@ -340,6 +394,8 @@ class StudyResults:
             "static": self.static.to_dict() if self.static else None,
             "runs": [dataclasses.asdict(run) for run in self.runs],
             "deployments": [dataclasses.asdict(record) for record in self.deployments],
+            "debug": [dataclasses.asdict(record) for record in self.debug],
+            "probes": [dataclasses.asdict(record) for record in self.probes],
         }
 
     @classmethod
@@ -352,6 +408,8 @@ class StudyResults:
             environment=dict(data.get("environment", {})),
             created=str(data.get("created", "")),
             deployments=tuple(deploy_record_from_dict(d) for d in data.get("deployments", ())),
+            debug=tuple(DebugRecord(**d) for d in data.get("debug", ())),
+            probes=tuple(ProbeRecord(**p) for p in data.get("probes", ())),
             schema_version=version,
         )
 

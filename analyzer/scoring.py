@@ -22,6 +22,10 @@ How a score is made, step by step; every step is kept in the result, so each fig
                                                         below ~10 MiB it is allocator and page granularity
    cold_start      cold_start_s@eager                   import_s + first_result_s of the eager run
    correctness     passed@eager, passed@compiled (+1)   1 passed, 0 not; a failure halves that task's value
+   debuggability   debug_score@eager, @compiled (+0.1)  tasks of the debuggability pass: the mean over the injected
+                                                        faults of analyzer.debugging.fault_score (1 handled, 0.4
+                                                        an error, +0.3 localised, +0.3 informative, 0.1 a wrong
+                                                        shape or NaN, 0 a silent wrong answer)
    deployment      deploy_paths (+1)                    model tasks only: the deployment paths (not legacy) whose
                                                         artifact reloaded in a fresh process and matched the
                                                         oracle; the +1 makes a framework with none score 1/3 of
@@ -79,7 +83,7 @@ import numpy as np
 
 from analyzer.errors import FieldError
 from analyzer.frameworks import FRAMEWORKS
-from analyzer.model import CodeFigures, DeployRecord, FileMetrics, RunRecord, StudyResults
+from analyzer.model import CodeFigures, DebugRecord, DeployRecord, FileMetrics, RunRecord, StudyResults
 from analyzer.spec import SIZES
 
 if sys.version_info >= (3, 11):
@@ -98,7 +102,7 @@ COMPOSITE = "composite"
 
 DIMENSIONS: tuple[str, ...] = (
     "conciseness", "complexity", "api_surface", "ceremony", "speed", "compile_latency", "memory", "cold_start",
-    "correctness", "deployment",
+    "correctness", "deployment", "debuggability",
 )
 STATIC_FIELDS: tuple[str, ...] = (
     "sloc", "statements", "tokens", "cyclomatic", "cognitive", "max_nesting", "api_calls", "api_distinct",
@@ -112,8 +116,14 @@ RUN_FIELDS: tuple[str, ...] = (
 TIMING_FIELDS: frozenset[str] = frozenset({"median_s", "iqr_s"})
 #: Figures of the deployment records (analyzer.model.DeployRecord), per model task and framework.
 DEPLOY_FIELDS: tuple[str, ...] = ("deploy_paths",)
+#: Figures of the debuggability pass (analyzer.model.DebugRecord), per task, framework and mode, over the faults
+#: that were judged: the mean fault score; the shares of faults that raised and that stayed silent (a wrong
+#: answer, shape, or NaN/Inf); of the errors raised, the shares localised and informative (analyzer.debugging).
+#: They have a mode and no input size (the pass runs at the small size).
+DEBUG_FIELDS: tuple[str, ...] = ("debug_score", "debug_caught", "debug_silent", "debug_localised", "debug_informative")
 #: Raw figures where a larger value is better; every other figure is better lower.
-HIGHER_IS_BETTER: frozenset[str] = frozenset({"passed", "deploy_paths"})
+HIGHER_IS_BETTER: frozenset[str] = frozenset({"passed", "deploy_paths", "debug_score", "debug_caught",
+                                               "debug_localised", "debug_informative"})
 STATIC_MODE = "static"
 DEPLOY_MODE = "deploy"
 #: The pseudo-mode of `best_s`: each implementation at its faster measured mode (eager or compiled).
@@ -173,6 +183,8 @@ METRICS: tuple[Metric, ...] = (
     Metric("passed", "eager", "correctness", offset=1.0, size=EVERY_SIZE),
     Metric("passed", "compiled", "correctness", offset=1.0, size=EVERY_SIZE),
     Metric("deploy_paths", DEPLOY_MODE, "deployment", offset=1.0),
+    Metric("debug_score", "eager", "debuggability", offset=0.1),
+    Metric("debug_score", "compiled", "debuggability", offset=0.1),
 )
 
 
@@ -480,6 +492,10 @@ def measurements(results: StudyResults, *, device: str = "", size: str = "",
     for record in _select_runs(results.deployments, attribute="size", wanted=primary):
         deployed.setdefault((record.task, record.framework), []).append(record)
     rows.extend(row for key in sorted(deployed) for row in _deploy_rows(deployed[key]))
+    debugged: dict[tuple[str, str, str, str], list[DebugRecord]] = {}
+    for record in results.debug:
+        debugged.setdefault((record.task, record.framework, record.variant, record.mode), []).append(record)
+    rows.extend(row for key in sorted(debugged) for row in _debug_rows(debugged[key]))
     return tuple(rows)
 
 
@@ -518,6 +534,26 @@ def _deploy_rows(records: Sequence[DeployRecord]) -> Iterable[Measurement]:
     yield Measurement(first.task, first.framework, DEFAULT_VARIANT, DEPLOY_MODE, "deploy_paths",
                       float(sum(r.status == "passed" for r in scored)),
                       tuple(f"deploy:{r.task}/{r.framework}/{r.path}" for r in scored))
+
+
+def _debug_rows(records: Sequence[DebugRecord]) -> Iterable[Measurement]:
+    """The debuggability figures of one implementation in one mode, over its judged faults (none: no rows)."""
+    judged = [r for r in records if r.status in ("raised", "returned") and r.score is not None]
+    if not judged:
+        return
+    first = judged[0]
+    sources = tuple(f"debug:{r.task}/{r.framework}/{r.variant}/{r.mode}/{r.fault}" for r in judged)
+    raised = [r for r in judged if r.outcome == "raised"]
+    figures = {"debug_score": statistics.fmean(r.score for r in judged if r.score is not None),
+               "debug_caught": len(raised) / len(judged),
+               "debug_silent": sum(r.outcome in ("silent_wrong", "silent_shape", "nonfinite") for r in judged)
+               / len(judged)}
+    if raised:
+        figures["debug_localised"] = sum(bool(r.localised) for r in raised) / len(raised)
+        figures["debug_informative"] = sum(bool(r.informative) for r in raised) / len(raised)
+    for name in DEBUG_FIELDS:
+        if name in figures:
+            yield Measurement(first.task, first.framework, first.variant, first.mode, name, figures[name], sources)
 
 
 def _static_rows(metrics: FileMetrics, whole_files: bool = False) -> Iterable[Measurement]:
@@ -649,7 +685,7 @@ def _metric_table(rows: Sequence[Measurement], frameworks: Sequence[str], metric
     tasks = sorted({r.task for r in rows})
     table: MetricTable = {}
     for metric in metrics:
-        size = "" if metric.mode in SIZELESS else (metric.size or primary)
+        size = "" if metric.mode in SIZELESS or metric.name in DEBUG_FIELDS else (metric.size or primary)
         per_task = {}
         for task in tasks:
             found = {fw: index[(metric.name, metric.mode, size, task, fw)] for fw in frameworks

@@ -17,6 +17,9 @@ speed-<size>        speed at one input size only (small: overhead-bound, medium:
                     framework at its faster mode; only when the study has several sizes
 speed-eager         speed of the eager mode only, every size (the former default)
 speed-compiled      speed of the compiled mode only, every size
+debug-caught        debuggability as the share of injected faults that raised an error, not the fault score
+                    (a fault a framework handled correctly, a cast say, then counts as missed)
+debug-eager         debuggability of the eager mode only
 random-weights      the composite under random weightings of the dimensions (Dirichlet(1, ..., 1)): the
                     leader is the framework ranking first most often (P(first)) instead of the one first
                     under equal weights
@@ -67,6 +70,12 @@ FIXED: tuple[Alternative, ...] = (
                 (Metric("median_s", "eager", "speed", size=EVERY_SIZE),)),
     Alternative("speed-compiled", "speed of the compiled mode only, at every size",
                 (Metric("median_s", "compiled", "speed", size=EVERY_SIZE),)),
+    Alternative("debug-caught", "debuggability as the share of injected faults that raised an error (a fault "
+                "the framework handled correctly counts as missed)",
+                (Metric("debug_caught", "eager", "debuggability", offset=0.1),
+                 Metric("debug_caught", "compiled", "debuggability", offset=0.1))),
+    Alternative("debug-eager", "debuggability of the eager mode only",
+                (Metric("debug_score", "eager", "debuggability", offset=0.1),)),
 )
 RANDOM_WEIGHTS = "random-weights"
 

@@ -72,6 +72,11 @@ class TaskSpec:
     flops: str | None = None  #: optional expression of the size parameters: floating-point operations per run
     bytes: str | None = None  #: optional expression of the size parameters: bytes moved per run
     layouts: dict[str, str] = field(default_factory=dict)  #: input name -> axis layout ("NHWC"), see LAYOUTS
+    #: [debug] data: the inputs that carry the data (axis 0 the batch), which the debuggability pass injects
+    #: faults into (analyzer.faults); empty: the task takes no part in that pass
+    debug_data: tuple[str, ...] = ()
+    #: [debug] labels: targets paired with the data along the batch axis (the batch-mismatch fault)
+    debug_labels: tuple[str, ...] = ()
 
     @property
     def oracle_path(self) -> Path:
@@ -114,7 +119,7 @@ def _parse(task_dir: Path, path: Path, raw: dict[str, Any]) -> TaskSpec:
     if not TASK_ID.match(task_dir.name):
         raise SpecError(path, "folder name", "expected lower_snake_case letters, digits and underscores")
     known = {"title", "category", "description", "tags", "modes", "model", "seed", "sizes", "tolerance", "flops",
-             "bytes", "layouts"}
+             "bytes", "layouts", "debug"}
     for key in raw:
         if key not in known:
             raise SpecError(path, key, f"unknown field; expected one of {', '.join(sorted(known))}")
@@ -143,7 +148,26 @@ def _parse(task_dir: Path, path: Path, raw: dict[str, Any]) -> TaskSpec:
         flops=_expression(path, raw, "flops", sizes),
         bytes=_expression(path, raw, "bytes", sizes),
         layouts=_layouts(path, raw),
+        **_debug(path, raw),
     )
+
+
+def _debug(path: Path, raw: dict[str, Any]) -> dict[str, tuple[str, ...]]:
+    """The [debug] table: which inputs are data and labels (names only; the inputs themselves are the oracle's)."""
+    table = _typed(path, raw, "debug", dict, "a table with data = [input names] and optionally labels = [...]",
+                   default={})
+    for key in table:
+        if key not in ("data", "labels"):
+            raise SpecError(path, f"debug.{key}", "unknown field; expected data or labels")
+    found = {}
+    for key in ("data", "labels"):
+        names = table.get(key, [])
+        if not isinstance(names, list) or not all(isinstance(n, str) and TASK_ID.match(n) for n in names):
+            raise SpecError(path, f"debug.{key}", f"expected a list of input names, got {names!r}")
+        found[f"debug_{key}"] = tuple(names)
+    if found["debug_labels"] and not found["debug_data"]:
+        raise SpecError(path, "debug.labels", "expected debug.data as well: labels pair with the data")
+    return found
 
 
 def _layouts(path: Path, raw: dict[str, Any]) -> dict[str, str]:

@@ -28,7 +28,7 @@ from analyzer.execution.harness import Case, ContractError
 from analyzer.execution.runner import Job
 from analyzer.frameworks import DEPLOY_PATHS, FRAMEWORKS, deploy_path, deploy_paths
 from analyzer.frameworks.loaders import LOADERS, InputMismatch, feed, flatten_outputs
-from analyzer.model import RUN_STATUSES, DeployRecord, StudyResults
+from analyzer.model import RUN_STATUSES, SCHEMA_VERSION, DeployRecord, StudyResults
 from analyzer.reporting.files import Report, markdown
 from analyzer.reporting.html import html_report
 from analyzer.reporting.scorecard import deployment_failures, deployment_table
@@ -180,7 +180,7 @@ def deploy_study(working: dict[str, int], tasks: int = 7) -> StudyResults:
 def test_deployments_round_trip_through_the_study_document() -> None:
     study = deploy_study({"torch": 2, "tensorflow": 1})
     data = json.loads(json.dumps(study.to_dict()))
-    assert data["schema_version"] == 4 and len(data["deployments"]) == 7 * 5
+    assert data["schema_version"] == SCHEMA_VERSION and len(data["deployments"]) == 7 * 5
     assert StudyResults.from_dict(data) == study
     with pytest.raises(ValueError, match="schema_version 1 is not supported; expected 2 or 3 or 4"):
         StudyResults.from_dict({**data, "schema_version": 1})

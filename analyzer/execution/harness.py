@@ -17,6 +17,7 @@ from typing import Any, Callable, Mapping
 import numpy as np
 
 from analyzer.contract import ORACLE_REQUIRED
+from analyzer.faults import drop_batch_axis
 from analyzer.spec import TaskSpec
 
 _counter = itertools.count()
@@ -55,11 +56,17 @@ def make_case(spec: TaskSpec, size: str) -> Case:
     params = dict(spec.sizes[size])
     raw = oracle.make_inputs(params, np.random.default_rng(spec.seed))
     inputs = {key: _study_dtype(spec, key, value) for key, value in raw.items()}
+    return Case(inputs, reference(spec, oracle, inputs, params))
+
+
+def reference(spec: TaskSpec, oracle: ModuleType, inputs: Mapping[str, np.ndarray],
+              params: Mapping[str, Any]) -> dict[str, np.ndarray]:
+    """The oracle's float64 outputs for `inputs` (float inputs upcast to float64, others copied)."""
     upcast = {key: value.astype(np.float64) if value.dtype.kind == "f" else value.copy() for key, value in inputs.items()}
-    expected = oracle.reference(upcast, params)
+    expected = oracle.reference(upcast, dict(params))
     if not isinstance(expected, dict):
         raise ContractError(f"{spec.oracle_path}: reference() returned {type(expected).__name__}, expected a dict")
-    return Case(inputs, {key: np.asarray(value, dtype=np.float64) for key, value in expected.items()})
+    return {key: np.asarray(value, dtype=np.float64) for key, value in expected.items()}
 
 
 def _study_dtype(spec: TaskSpec, key: str, value: Any) -> np.ndarray:
@@ -71,14 +78,18 @@ def _study_dtype(spec: TaskSpec, key: str, value: Any) -> np.ndarray:
     raise ContractError(f"{spec.oracle_path}: make_inputs() gave '{key}' of dtype {array.dtype}; expected numbers")
 
 
-def framework_inputs(case: Case, layouts: Mapping[str, str], native: Mapping[str, str]) -> dict[str, np.ndarray]:
+def framework_inputs(case: Case | Mapping[str, np.ndarray], layouts: Mapping[str, str],
+                     native: Mapping[str, str]) -> dict[str, np.ndarray]:
     """Fresh copies of the case's inputs, each in the framework's own layout: an input the task gives as "NHWC"
     reaches a framework whose images are "NCHW" (PyTorch) already transposed, as its own data pipeline would
-    deliver it. The oracle keeps the task's layout; only the inputs are converted."""
+    deliver it. The oracle keeps the task's layout; only the inputs are converted. An input one axis short (a
+    fault of the debuggability pass took its batch axis) is converted without that axis ("HWC" -> "CHW")."""
     inputs = {}
-    for key, value in case.inputs.items():
+    for key, value in (case.inputs if isinstance(case, Case) else case).items():
         given = layouts.get(key)
         wanted = native.get(given, given) if given else None
+        if given and wanted and value.ndim == len(given) - 1:
+            given, wanted = drop_batch_axis(given), drop_batch_axis(wanted)
         if wanted and wanted != given:  # a transposed, contiguous array is a fresh copy already
             inputs[key] = np.ascontiguousarray(np.transpose(value, [given.index(axis) for axis in wanted]))
         else:

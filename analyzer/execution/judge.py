@@ -21,6 +21,7 @@ Records of other statuses (crashed, timed_out, skipped) pass through: they claim
 
 from __future__ import annotations
 
+import json
 import math
 import os
 import signal
@@ -52,7 +53,7 @@ class Judge:
                  hidden: tuple[str, ...] = ()) -> None:
         self.folder, self.timeout_s, self.env = folder, timeout_s, env
         self.sandbox, self.hidden = sandbox, hidden  #: oracles run in the sandbox, these folders hidden from them
-        self._expected: dict[tuple[str, str], dict[str, np.ndarray] | str] = {}
+        self._answers: dict[tuple[str, str, str], Any] = {}  #: the oracle's answers, or why there is none
 
     def verdict(self, job: Any, record: dict[str, Any], arrays: Path, sampling_s: float | None = None) -> dict[str, Any]:
         """The record as the parent believes it (a new dict). `sampling_s`: how long the parent saw the job's
@@ -85,22 +86,61 @@ class Judge:
         return _refused(judged, f"judge: {clash}") if clash else judged
 
     def expected(self, task_dir: str, size: str) -> dict[str, np.ndarray]:
-        key = (task_dir, size)
-        if key not in self._expected:
-            try:
-                self._expected[key] = self._ask_oracle(task_dir, size)
-            except JudgeError as exc:
-                self._expected[key] = str(exc)
-        found = self._expected[key]
-        if isinstance(found, str):
-            raise JudgeError(found)
-        return found
+        return _once(self._answers, ("expected", task_dir, size), lambda: self._ask_oracle(task_dir, size))
 
-    def _ask_oracle(self, task_dir: str, size: str) -> dict[str, np.ndarray]:
+    def fault_verdict(self, job: Any, record: dict[str, Any], arrays: Path) -> dict[str, Any]:
+        """A fault job's record as the parent believes it: `outcome` added, from the worker's traceback text
+        ("raised") or from the outputs it handed over, classified here against the intended answer."""
+        from analyzer.debugging import classify
+        from analyzer.execution.debug_job import PHASES
+
+        status = record.get("status")
+        if status not in ("raised", "returned"):
+            return record
+        try:
+            manifest, folder = self.faults(job.task_dir, job.size)
+        except JudgeError as exc:
+            return _refused(record, f"judge: {exc}")
+        entry = manifest.get(job.fault)
+        if not isinstance(entry, dict) or entry.get("applies") is not True:
+            return _refused(record, f"judge: the oracle says fault {job.fault} does not apply to this task")
+        handed = (arrays / "first.npz").exists()
+        if status == "raised":
+            if record.get("phase") not in PHASES or not isinstance(record.get("traceback"), str):
+                return _refused(record, "judge: a raised error without its phase and traceback")
+            if handed and record["phase"] != "later_call":
+                return _refused(record, "judge: outputs handed over by a call that the worker says raised")
+            return {**record, "outcome": "raised"}
+        try:
+            got = load_arrays(arrays / "first.npz")
+            intended = load_arrays(folder / f"{job.fault}.npz")
+            tolerance = load_spec(Path(job.task_dir)).tolerance_for("float32")
+        except (JudgeError, SpecError) as exc:
+            return _refused(record, f"judge: {exc}")
+        return {**record, "outcome": classify(got, intended, tolerance)}
+
+    def faults(self, task_dir: str, size: str) -> tuple[dict[str, Any], Path]:
+        """The debuggability pass's manifest for a task and size (fault -> applies, why not, what an informative
+        message names) and the folder of the intended answers (`<fault>.npz`), from one oracle process."""
+        def ask() -> tuple[dict[str, Any], Path]:
+            out = self._ask_oracle(task_dir, size, faults=True)
+            try:
+                manifest = json.loads((out / "manifest.json").read_text(encoding="utf-8"))
+            except (OSError, ValueError) as exc:
+                raise JudgeError(f"the oracle's fault manifest is unreadable ({type(exc).__name__})") from None
+            if not isinstance(manifest, dict):
+                raise JudgeError("the oracle's fault manifest is not a table")
+            return manifest, out
+
+        return _once(self._answers, ("faults", task_dir, size), ask)
+
+    def _ask_oracle(self, task_dir: str, size: str, *, faults: bool = False) -> Any:
         out = Path(tempfile.mkdtemp(prefix="oracle-", dir=self.folder))
         from analyzer.execution import sandbox
 
         argv = [sys.executable, "-m", "analyzer.execution.oracle", task_dir, size, str(out / "expected.npz")]
+        if faults:
+            argv = [*argv[:3], "--faults", task_dir, size, str(out)]
         if self.sandbox and not sandbox.available():
             argv = sandbox.command(argv, [str(out)], list(self.hidden))
         proc = subprocess.Popen(argv, stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
@@ -116,7 +156,23 @@ class Judge:
         if proc.returncode != 0:
             tail = err.decode("utf-8", errors="replace").strip().splitlines()[-1:] or ["(no output)"]
             raise JudgeError(f"the oracle failed (exit status {proc.returncode}): {tail[0][:300]}")
-        return load_arrays(out / "expected.npz")
+        return out if faults else load_arrays(out / "expected.npz")
+
+
+class _Failed(str):
+    """Why an oracle gave no answer, kept so that it is asked once."""
+
+
+def _once(cache: dict[Any, Any], key: Any, ask: Any) -> Any:
+    """`ask()` the first time `key` is wanted, its answer (or its JudgeError, raised again) every later time."""
+    if key not in cache:
+        try:
+            cache[key] = ask()
+        except JudgeError as exc:
+            cache[key] = _Failed(str(exc))
+    if isinstance(cache[key], _Failed):
+        raise JudgeError(str(cache[key]))
+    return cache[key]
 
 
 #: A timing whose samples add up to less than this share of the sampling the parent saw, less POLL_SLACK_S, is

@@ -81,14 +81,15 @@ class Job:
     timing: bool = False
     check_determinism: bool = True
     policy: dict[str, Any] = field(default_factory=dict)  #: TimingPolicy overrides
-    kind: str = "run"  #: "run", "export" or "reload"
+    kind: str = "run"  #: "run", "export", "reload", "fault" (debuggability pass) or "probe" (print/breakpoint)
     deploy_path: str = ""  #: export and reload: the deployment path (analyzer.frameworks.DEPLOY_PATHS)
     artifact: str = ""  #: export: the folder to write into; reload: the artifact export() returned
     export_inputs: tuple[str, ...] = ()  #: reload: task inputs the artifact takes, in order
     export_outputs: tuple[str, ...] = ()  #: reload: oracle outputs the artifact gives, in order
     isolated: bool = False  #: served by a worker started for this job alone and closed after it
     cpu_s: float = 0.0  #: CPU-time cap of this job, set by the pool from its Limits (the worker enforces it)
-    arrays_dir: str = ""  #: run: the folder, made by the pool, where the worker hands its outputs to the judge
+    arrays_dir: str = ""  #: run and fault: the folder, made by the pool, where the worker hands its outputs over
+    fault: str = ""  #: fault: the fault of the debuggability pass to apply (analyzer.faults)
 
     @property
     def worker(self) -> str:
@@ -255,7 +256,12 @@ class WorkerPool:
         except (BrokenPipeError, OSError):
             pass  # the worker died between jobs; wait() reports how
         claimed = worker.wait(self.limits, job.id)
-        record = self.judge.verdict(job, claimed, arrays, worker.sampling_s) if job.kind == "run" else claimed
+        if job.kind == "run":
+            record = self.judge.verdict(job, claimed, arrays, worker.sampling_s)
+        elif job.kind == "fault":
+            record = self.judge.fault_verdict(job, claimed, arrays)
+        else:
+            record = claimed
         shutil.rmtree(arrays, ignore_errors=True)
         # A worker that failed, or that the judge overruled, is not trusted with another job: whatever its job
         # changed in it (patched modules, threads, a record file with lines of its own) goes with it.

@@ -45,6 +45,10 @@ class Worker:
     def run_job(self, job: dict[str, Any]) -> dict[str, Any]:
         """Run one implementation against the oracle (and time it if asked); never raises."""
         kind = job.get("kind", "run")
+        if kind in ("fault", "probe"):
+            from analyzer.execution import debug_job
+
+            return debug_job.fault_job(self, job) if kind == "fault" else debug_job.probe_job(self, job)
         if kind != "run":
             from analyzer.execution import deploy
 

@@ -210,6 +210,10 @@ def markdown(report: Report) -> str:
         out += ["## Input sizes", "", _md_sizes(profiles, card.frameworks), ""]
     if report.study.deployments:
         out += ["## Deployment", "", _md_deployments(report.study.deployments), ""]
+    if report.study.debug or report.study.probes:
+        from analyzer.reporting.debug import debug_tables, to_markdown
+
+        out += ["## Debuggability", "", to_markdown(debug_tables(report.study.debug, report.study.probes))]
     if environment:
         out += ["## Environment", "", *environment, ""]
     return "\n".join(out)

@@ -71,6 +71,10 @@ def html_report(report: Report) -> str:
         body += ["<h2>Input sizes</h2>", sizes_html(profiles, card.frameworks)]
     if report.study.deployments:
         body += ["<h2>Deployment</h2>", deployments_html(report.study.deployments)]
+    if report.study.debug or report.study.probes:
+        from analyzer.reporting.debug import debug_tables, to_html
+
+        body += ["<h2>Debuggability</h2>", to_html(debug_tables(report.study.debug, report.study.probes))]
     environment = environment_lines(report.study.environment)
     if environment:
         body += ["<h2>Environment</h2>", "<ul class='note'>" + "".join(

@@ -19,7 +19,7 @@ from rich.text import Text
 
 from analyzer.claims import ClaimResult
 from analyzer.frameworks import DEPLOY_PATHS, FRAMEWORKS
-from analyzer.model import DeployRecord
+from analyzer.model import DebugRecord, DeployRecord, ProbeRecord
 from analyzer.scoring import (
     COMPOSITE, DEFAULT_VARIANT, DIMENSIONS, HIGHER_IS_BETTER, SIZELESS, STATIC_MODE, Measurement, Scorecard,
     primary_size,
@@ -494,8 +494,11 @@ def deployment_failures(records: Sequence[DeployRecord]) -> Text:
 
 
 def report_group(card: Scorecard, claims: Sequence[ClaimResult], rows: Sequence[Measurement],
-                 deployments: Sequence[DeployRecord] = (), profiles: Sequence[SizeProfile] = ()) -> Group:
+                 deployments: Sequence[DeployRecord] = (), profiles: Sequence[SizeProfile] = (),
+                 debug: Sequence[DebugRecord] = (), probes: Sequence[ProbeRecord] = ()) -> Group:
     """Everything a study's console report shows, in order."""
+    from analyzer.reporting.debug import debug_tables, to_rich
+
     parts: list[RenderableType] = [scorecard_table(card), dimension_table(card)]
     if card.sensitivity:
         parts.append(sensitivity_table(card))
@@ -507,6 +510,8 @@ def report_group(card: Scorecard, claims: Sequence[ClaimResult], rows: Sequence[
         parts.append(size_table(profiles, card.frameworks))
     if deployments:
         parts += [deployment_table(deployments), deployment_failures(deployments)]
+    if debug or probes:
+        parts += to_rich(debug_tables(debug, probes))
     if claims:
         parts.append(claims_table(claims))
     return Group(*parts)

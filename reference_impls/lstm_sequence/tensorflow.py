@@ -7,7 +7,7 @@ import tensorflow as tf
 
 
 def setup(inputs, device):
-    _, time, features = inputs["x"].shape
+    time, features = inputs["x"].shape[1], inputs["kernel"].shape[0]
     hidden_size, classes = inputs["dense_w"].shape
     sequence = keras.Input(shape=(time, features))
     hidden = keras.layers.LSTM(hidden_size, return_sequences=True)(sequence)
