@@ -1,6 +1,17 @@
 """usability-score: measured comparison of deep-learning frameworks on paired reference implementations.
 
-Importing this package imports no deep-learning framework; only the worker processes do.
+Importing this package imports no deep-learning framework; only the worker processes do. The Python API:
+`from analyzer import load` (see analyzer.api).
 """
 
 __version__ = "0.1.0"
+
+__all__ = ["__version__", "load", "merge"]
+
+
+def __getattr__(name: str):  # the API loads on first use: `import analyzer` stays light
+    if name in ("load", "merge", "Results"):
+        from analyzer import api
+
+        return getattr(api, name)
+    raise AttributeError(f"module 'analyzer' has no attribute {name!r}")

@@ -124,14 +124,14 @@ def run_cmd(
                                        "that nothing a job changes in its worker reaches the next (slower: every "
                                        "job pays its framework's import)."),
 ) -> None:
-    """Run every implementation in worker processes: check it against its oracle and time it."""
-    from analyzer.spec import MODES
-
+    """Run every implementation in worker processes: check it against its oracle and time it. The study it writes
+    also holds the static figures of the same implementations, so that `report` scores every dimension."""
     plan = _run_plan(mode=mode, framework=framework, device=device, size=size, rounds=rounds, threads=threads,
                      timeout=timeout, sandbox=sandbox, fresh_workers=fresh_workers)
     selected = _select_tasks(_catalog(root), task)
     skipped = _skipped_tasks(selected)
-    records = _execute(selected, plan, out=out, resume=resume).runs
+    static = _static_of(root, selected, plan.frameworks)  # a study of what it runs, whole: code figures included
+    records = _execute(selected, plan, out=out, resume=resume, static=static).runs
     from analyzer.reporting.console import print_failures, run_table
 
     console.print(run_table(records))
@@ -428,7 +428,7 @@ def _deploy(tasks, plan, *, out: Path, resume: bool, study=None, save: bool = Tr
                 on_start=lambda p: progress.update(bar, description=" ".join(p.key)),
                 on_record=lambda r: progress.advance(bar),
             )
-    except (OutputDirError, ResumeError) as exc:
+    except OutputDirError as exc:
         raise fail(str(exc))
     except KeyboardInterrupt:
         kept = len(load_deployments(out / DEPLOYMENTS_FILE))
@@ -533,33 +533,36 @@ def show_cmd(
     task: str = typer.Argument(..., help="A task id."),
     results: Optional[Path] = typer.Option(None, "--results", help="A report.json or study.json to take figures "
                                            "from (default: static figures measured now)."),
+    root: Optional[Path] = typer.Option(None, "--root", help="A folder holding tasks/ and reference_impls/."),
 ) -> None:
-    """Put a task's implementations side by side, syntax-highlighted, with their figures under them."""
-    from analyzer.catalog import IMPLS_DIR
-    from analyzer.corpus import discover
+    """Put a task's implementations side by side, syntax-highlighted, with their figures under them (and the
+    task's fault table when the results hold a debuggability pass). Nothing is scored: a task with one framework
+    written so far shows too."""
     from analyzer.model import StudyResults
-    from analyzer.reporting.files import ReportError, build_report, read_report, task_sources
+    from analyzer.reporting.files import ReportError, read_report, task_sources
     from analyzer.reporting.scorecard import side_by_side
-    from analyzer.static.batch import analyze_corpus
-    from analyzer.static.cache import StaticCache
+    from analyzer.scoring import ScoringError, measurements
 
-    catalog = _catalog(None)
-    _select_tasks(catalog, [task])
-    if results is None:
-        study = StudyResults(static=analyze_corpus(discover(IMPLS_DIR), tasks=[task], cache=StaticCache()))
-        report = build_report(study)
-    else:
-        try:
+    catalog = _catalog(root)
+    selected = _select_tasks(catalog, [task])
+    try:
+        if results is None:
+            study = StudyResults(static=_static_of(root, selected, ()))
+        else:
             data = json.loads(results.read_text(encoding="utf-8"))
-            report = (build_report(StudyResults.from_dict(data)) if "runs" in data and "format" not in data
-                      else read_report(results))
-        except (OSError, ValueError, ReportError) as exc:
-            raise fail(f"--results {results}: {exc}")
-    console.print(side_by_side(task, report.rows, task_sources(report.study, task, root=PROJECT_ROOT)))
-    if any(r.task == task for r in report.study.debug):
+            study = (StudyResults.from_dict(data) if isinstance(data, dict) and "format" not in data
+                     else read_report(results).study)
+        rows = measurements(study)
+    except (OSError, ValueError, KeyError, TypeError, ReportError, ScoringError) as exc:
+        raise fail(f"--results {results}: {exc}")
+    sources = task_sources(study, task, root=_catalog_root(root)) or {  # a study without static figures
+        (impl.framework, impl.variant): impl.path.read_text(encoding="utf-8", errors="replace")
+        for impl in selected[0].implementations}
+    console.print(side_by_side(task, rows, sources))
+    if any(r.task == task for r in study.debug):
         from analyzer.reporting.debug import debug_tables, to_rich
 
-        for table in to_rich(debug_tables(report.study.debug, (), task=task)):
+        for table in to_rich(debug_tables(study.debug, (), task=task)):
             console.print(table)
 
 
@@ -594,13 +597,15 @@ def validate_cmd(
 def new_cmd(
     task: str = typer.Argument(..., help="The new task's id, lower_snake_case."),
     category: str = typer.Option("tensor-ops", "--category", "-c", help="The task's category."),
+    root: Optional[Path] = typer.Option(None, "--root", help="The project folder to add it to (default: the "
+                                        "current folder if it has tasks/, else the installed project's)."),
 ) -> None:
     """Scaffold a new task pair: tasks/TASK/{task.toml,oracle.py} and reference_impls/TASK/<framework>.py."""
-    from analyzer.catalog import IMPLS_DIR, TASKS_DIR
     from analyzer.scaffold import ScaffoldError, scaffold
 
+    base = root or _catalog_root(None)
     try:
-        created = scaffold(task, tasks_dir=TASKS_DIR, impls_dir=IMPLS_DIR, category=category)
+        created = scaffold(task, tasks_dir=base / "tasks", impls_dir=base / "reference_impls", category=category)
     except ScaffoldError as exc:
         raise fail(str(exc))
     for path in created:
@@ -619,13 +624,30 @@ def list_cmd(
     print_catalog(console, _catalog(root))
 
 
-def _catalog(root: Optional[Path]):
-    from analyzer.catalog import load_catalog
-
+def _catalog_root(root: Optional[Path]) -> Path:
+    """The project folder every command reads: --root, else the current folder when it has tasks/, else the
+    installed project's."""
     root = root or (Path.cwd() if (Path.cwd() / "tasks").is_dir() else PROJECT_ROOT)
     if not (root / "tasks").is_dir():
         raise fail(f"--root {root}: expected a folder holding tasks/ and reference_impls/")
+    return root
+
+
+def _catalog(root: Optional[Path]):
+    from analyzer.catalog import load_catalog
+
+    root = _catalog_root(root)
     return load_catalog(root / "tasks", root / "reference_impls")
+
+
+def _static_of(root: Optional[Path], tasks, frameworks: tuple[str, ...]):
+    """Static figures of the implementations a run or a study runs: the same catalog, tasks and frameworks."""
+    from analyzer.corpus import discover
+    from analyzer.static.batch import analyze_corpus
+    from analyzer.static.cache import StaticCache
+
+    impls = _catalog_root(root) / "reference_impls"
+    return analyze_corpus(discover(impls), tasks=[t.id for t in tasks], frameworks=frameworks, cache=StaticCache())
 
 
 def version_callback(value: bool) -> None:
@@ -640,6 +662,14 @@ def root(
     version: bool = typer.Option(False, "--version", callback=version_callback, is_eager=True,
                                  help="Print the version and exit."),
     out: Path = typer.Option(Path("results"), "--out", help="The study's folder (with no command)."),
+    task: Optional[List[str]] = typer.Option(None, "--task", "-t", help="Only these tasks (with no command; "
+                                             "repeatable)."),
+    framework: Optional[List[str]] = typer.Option(None, "--framework", "-f", help="Only these frameworks (with no "
+                                                  "command; repeatable)."),
+    threads: int = typer.Option(1, "--threads", help="Threads per framework (with no command; 0: every core)."),
+    timeout: float = typer.Option(300.0, "--timeout", help="Seconds one job may take (with no command)."),
+    root_dir: Optional[Path] = typer.Option(None, "--root", help="A folder holding tasks/ and reference_impls/ "
+                                            "(with no command; default: the current folder if it has tasks/)."),
     mode: List[str] = typer.Option(list(STUDY_MODES), "--mode", "-m", help="Modes of the study (with no command)."),
     size: List[str] = typer.Option(list(STUDY_SIZES), "--size", help="Input sizes of the study (with no command)."),
     device: str = typer.Option("auto", "--device", help="auto, cpu or cuda (with no command)."),
@@ -663,25 +693,22 @@ def root(
     study and its score."""
     if ctx.invoked_subcommand is not None:
         return
-    from analyzer.catalog import IMPLS_DIR
-    from analyzer.corpus import discover
     from analyzer.reporting.console import print_failures, print_static, run_table
-    from analyzer.static.batch import analyze_corpus
-    from analyzer.static.cache import StaticCache
 
-    catalog = _catalog(None)
+    selected = _select_tasks(_catalog(root_dir), task)
     _load_weights(weights)  # a bad weights file and bad flags are reported before the run spends its time
-    plan = _run_plan(mode=mode, framework=None, device=device, size=size, rounds=rounds, threads=1,
-                     timeout=300.0, sandbox=sandbox, fresh_workers=fresh_workers)
-    static = analyze_corpus(discover(IMPLS_DIR), cache=StaticCache())
-    study = _execute(list(catalog.tasks), plan, out=out, resume=resume, static=static)
-    if deploy:
-        deploy_plan = _deploy_plan(framework=None, path=None, size="small", threads=1, timeout=300.0,
-                                   keep_artifacts=False, sandbox=sandbox)
-        study = _deploy(list(catalog.tasks), deploy_plan, out=out, resume=resume, study=study)
-    if debug:
-        debug_plan = _debug_plan(framework=None, mode=mode, fault=None, timeout=120.0, sandbox=sandbox)
-        study = _debug(list(catalog.tasks), debug_plan, out=out, resume=resume, study=study)
+    plan = _run_plan(mode=mode, framework=framework, device=device, size=size, rounds=rounds, threads=threads,
+                     timeout=timeout, sandbox=sandbox, fresh_workers=fresh_workers)
+    deploy_plan = _deploy_plan(framework=framework, path=None, size="small", threads=threads, timeout=timeout,
+                               keep_artifacts=False, sandbox=sandbox) if deploy else None
+    debug_plan = _debug_plan(framework=framework, mode=mode, fault=None, timeout=min(timeout, 120.0),
+                             sandbox=sandbox) if debug else None
+    static = _static_of(root_dir, selected, plan.frameworks)
+    study = _execute(selected, plan, out=out, resume=resume, static=static)
+    if deploy_plan is not None:
+        study = _deploy(selected, deploy_plan, out=out, resume=resume, study=study)
+    if debug_plan is not None:
+        study = _debug(selected, debug_plan, out=out, resume=resume, study=study)
     records = study.runs
     print_static(console, static)
     console.print(run_table(records))

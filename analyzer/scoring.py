@@ -323,6 +323,34 @@ def leaders(scores: Mapping[str, float]) -> tuple[str, ...]:
     return tuple(fw for fw, score in scores.items() if score >= top - 1e-9)
 
 
+#: Below either floor a scorecard shows its dimensions but ranks nothing: too little evidence for an overall verdict.
+MIN_RANKED_TASKS = 5  #: paired tasks, over the scored dimensions
+MIN_RANKED_SHARE = 0.5  #: of the weighted dimensions, scored
+
+
+@dataclass(frozen=True)
+class Coverage:
+    """What a scorecard rests on: the weighted dimensions, those of them with data, and the paired tasks."""
+
+    weighted: tuple[str, ...]
+    scored: tuple[str, ...]  #: weighted dimensions that have a score
+    tasks: int  #: distinct tasks paired in at least one scored dimension
+
+    @property
+    def ranked(self) -> bool:
+        """Enough evidence for a rank and P(first): MIN_RANKED_TASKS tasks and MIN_RANKED_SHARE of the weighted
+        dimensions."""
+        return self.tasks >= MIN_RANKED_TASKS and len(self.scored) >= MIN_RANKED_SHARE * len(self.weighted)
+
+    def describe(self) -> str:
+        covers = (f"covers {len(self.scored)} of {len(self.weighted)} weighted dimensions and {self.tasks} "
+                  f"task{'s' * (self.tasks != 1)}")
+        if self.ranked:
+            return covers
+        return (f"{covers}: too little for a rank (a rank needs {MIN_RANKED_TASKS} or more paired tasks and at least "
+                f"{MIN_RANKED_SHARE:.0%} of the weighted dimensions); read the dimensions, not the composite")
+
+
 @dataclass(frozen=True)
 class Scorecard:
     """Everything scoring produced, from the composites down to the records behind every figure."""
@@ -341,9 +369,17 @@ class Scorecard:
     sensitivity: tuple[VerdictCheck, ...] = ()
 
     @property
+    def coverage(self) -> Coverage:
+        weighted = tuple(d for d in DIMENSIONS if self.weights.get(d, 0.0) > 0)
+        scored = tuple(d for d in weighted if d in self.scored_dimensions)
+        tasks = {t.task for d in self.dimensions if d.dimension in scored for t in d.tasks}
+        return Coverage(weighted, scored, len(tasks))
+
+    @property
     def verdicts(self) -> tuple[str, ...]:
-        """What the scorecard decides: the leader of the composite and of each scored dimension."""
-        return (COMPOSITE, *self.scored_dimensions)
+        """What the scorecard decides: the leader of each scored dimension, and of the composite when it covers
+        enough to rank (Coverage.ranked)."""
+        return (COMPOSITE, *self.scored_dimensions) if self.coverage.ranked else self.scored_dimensions
 
     def verdict_scores(self, verdict: str) -> dict[str, float]:
         """framework -> score behind a verdict: the composite (0-100) or a dimension score (0-1)."""
@@ -368,6 +404,13 @@ class Scorecard:
     def scored_dimensions(self) -> tuple[str, ...]:
         present = {d.dimension for d in self.dimensions}
         return tuple(d for d in DIMENSIONS if d in present)
+
+    def skip_reason(self, dimension: str) -> str | None:
+        """Why a dimension has no score (None when it has one); a scorecard saved before the dimension existed
+        says so."""
+        if dimension in self.skipped:
+            return self.skipped[dimension]
+        return None if dimension in self.scored_dimensions else "not in this scorecard (made before it existed)"
 
     def dimension(self, dimension: str, framework: str) -> DimensionScore | None:
         return next((d for d in self.dimensions if (d.dimension, d.framework) == (dimension, framework)), None)

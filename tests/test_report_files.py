@@ -12,11 +12,11 @@ import pytest
 from analyzer.claims import check_claims, load_claims
 from analyzer.model import SCHEMA_VERSION
 from analyzer.reporting.files import (
-    CSV_COLUMNS, FILES, Report, ReportError, build_report, markdown, md, read_report, render_saved, task_sources,
+    FILES, Report, ReportError, build_report, markdown, md, read_report, render_saved, task_sources,
     to_csv, write_report,
 )
 from analyzer.reporting.html import html_report
-from analyzer.scoring import DIMENSIONS, Measurement, ScoringSettings, measurements, score_study
+from analyzer.scoring import DIMENSIONS, ScoringSettings, measurements, score_study
 from tests.test_scoring import HOSTILE, make_file, make_study, report_study
 
 SETTINGS = ScoringSettings(resamples=200, weightings=200)
@@ -49,20 +49,29 @@ def test_rerendering_from_the_saved_json_gives_the_same_files(tmp_path, report) 
 
 
 def test_csv_is_tidy_and_survives_hostile_names(report) -> None:
-    rows = list(csv.reader(io.StringIO(to_csv(report.rows))))
-    assert tuple(rows[0]) == CSV_COLUMNS
+    from analyzer.api import COLUMNS
+
+    rows = list(csv.reader(io.StringIO(to_csv(report))))
+    assert tuple(rows[0]) == COLUMNS == ("task", "category", "framework", "variant", "mode", "size", "metric", "value",
+                                         "ci_low", "ci_high", "unit", "status", "machine", "run_id")
     assert len(rows) - 1 == len(report.rows)
-    assert ["attn", "torch", "default", "static", "", "sloc", "20.0"] in rows
-    assert ["attn", "jax", "default", "eager", "small", "median_s", "0.005"] in rows
-    assert [HOSTILE, "torch", "default", "static", "", "sloc", "22.0"] in rows
-    assert ["mlp", "tensorflow", "fit", "static", "", "sloc", "12.0"] in rows  # variants are listed
+    machine, run_id = report.study.environment.get("cpu", ""), report.study.created
+    by_key = {tuple(row[:7]): row[7:] for row in rows[1:]}
+    assert by_key[("attn", "", "torch", "default", "static", "", "sloc")] == ["20.0", "", "", "lines", "measured",
+                                                                              machine, run_id]
+    timing = next(r.timing for r in report.study.runs if (r.task, r.framework, r.mode) == ("attn", "jax", "eager"))
+    assert by_key[("attn", "", "jax", "default", "eager", "small", "median_s")] == [
+        "0.005", repr(timing.ci_low_s), repr(timing.ci_high_s), "s", "passed", machine, run_id]
+    assert (HOSTILE, "", "torch", "default", "static", "", "sloc") in by_key
+    assert ("mlp", "", "tensorflow", "fit", "static", "", "sloc") in by_key  # variants are listed
 
 
 def test_csv_cells_that_a_spreadsheet_would_evaluate_are_neutralised() -> None:
-    rows = [Measurement(task, "torch", "default", "static", "sloc", 3.0)
-            for task in ('=HYPERLINK("http://x","y")', "+1", "-2", "@SUM(A1)", "plain")]
-    cells = [row[0] for row in csv.reader(io.StringIO(to_csv(rows)))][1:]
-    assert cells == ["'+1", "'-2", "'=HYPERLINK(\"http://x\",\"y\")", "'@SUM(A1)", "plain"]
+    names = ('=HYPERLINK("http://x","y")', "+1", "-2", "@SUM(A1)", "plain")
+    study = make_study([make_file(task, fw) for task in names for fw in ("torch", "jax")])
+    card = score_study(study, {d: 1.0 for d in DIMENSIONS}, settings=SETTINGS)
+    cells = {row[0] for row in csv.reader(io.StringIO(to_csv(Report(study, card))))}
+    assert cells >= {"'+1", "'-2", "'=HYPERLINK(\"http://x\",\"y\")", "'@SUM(A1)", "plain"}
 
 
 @pytest.mark.parametrize(("text", "expected"), [

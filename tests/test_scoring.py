@@ -420,3 +420,58 @@ def report_study() -> StudyResults:
                                  status="crashed" if failed else "passed"))
     files.append(make_file("mlp", "tensorflow", "fit", sloc=12))
     return make_study(files, runs)
+
+
+def test_a_scorecard_says_what_it_covers_and_ranks_only_with_enough_evidence() -> None:
+    from analyzer.reporting.scorecard import composite_rows
+
+    full = score_study(synthetic_study(n_tasks=6), EQUAL, settings=FAST)
+    # synthetic studies have 9 of the 11 dimensions: no deployment, no debuggability
+    assert full.coverage.tasks == 6 and full.coverage.ranked
+    assert full.coverage.describe() == "covers 9 of 11 weighted dimensions and 6 tasks"
+    rows, best, worst = composite_rows(full)
+    assert [row[0] for row in rows] == ["1", "2", "3"] and best and worst
+    assert "composite" in full.verdicts
+
+    few = score_study(synthetic_study(n_tasks=4), EQUAL, settings=FAST)
+    assert few.coverage.tasks == 4 and not few.coverage.ranked
+    assert few.coverage.describe().startswith("covers 9 of 11 weighted dimensions and 4 tasks: too little for a rank")
+    rows, best, worst = composite_rows(few)
+    assert [(row[0], row[4]) for row in rows] == [("-", "-")] * 3 and not best and not worst
+    assert "composite" not in few.verdicts and "speed" in few.verdicts
+
+    # Half the weighted dimensions is enough; fewer is not.
+    narrow = {d: 0.0 for d in DIMENSIONS} | {"conciseness": 1.0, "complexity": 1.0, "deployment": 1.0}
+    two_of_three = score_study(synthetic_study(n_tasks=6), narrow, settings=FAST)
+    assert two_of_three.coverage.scored == ("conciseness", "complexity") and two_of_three.coverage.ranked
+    two_missing = {d: 0.0 for d in DIMENSIONS} | {"conciseness": 1.0, "deployment": 1.0, "debuggability": 1.0}
+    assert not score_study(synthetic_study(n_tasks=6), two_missing, settings=FAST).coverage.ranked
+
+
+def test_the_written_verdict_says_when_a_rank_is_not_significant() -> None:
+    from analyzer.reporting.scorecard import verdict_text
+
+    card = score_study(synthetic_study(n_tasks=8), EQUAL, settings=FAST)
+    first = max(card.composites, key=lambda c: c.composite)
+    text = verdict_text(card)
+    assert text.startswith(f"Verdict: {first.framework} ranks first ({first.composite:.1f}, 95% interval "
+                           f"{first.ci_low:.1f}–{first.ci_high:.1f})")
+    overlapping = [c for c in card.composites if c is not first and c.ci_high >= first.ci_low]
+    assert ("the rank is not significant" in text) == bool(overlapping)
+    assert text.endswith("The scorecard covers 9 of 11 weighted dimensions and 8 tasks.")
+    few = score_study(synthetic_study(n_tasks=3), EQUAL, settings=FAST)
+    assert verdict_text(few).startswith("Verdict: no rank. This scorecard covers 9 of 11 weighted dimensions and 3 "
+                                        "tasks: too little for a rank")
+
+
+def test_a_clear_leader_is_called_significant() -> None:
+    from analyzer.reporting.scorecard import verdict_text
+
+    figures = {f"t{i}": {fw: {"sloc": base + i % 3, "cognitive": 1, "api_distinct": 5, "ceremony": 1,
+                              "eager_s": 0.01, "compiled_s": 0.01, "compile_s": 1.0, "memory_mb": 300.0,
+                              "import_s": 1.0} for fw, base in (("torch", 10), ("tensorflow", 40), ("jax", 40))}
+               for i in range(6)}
+    card = score_study(figures_study(figures), {d: 0.0 for d in DIMENSIONS} | {"conciseness": 1.0}, settings=FAST)
+    assert card.coverage.ranked
+    assert "torch ranks first" in verdict_text(card)
+    assert "its interval clears every other framework's" in verdict_text(card)

@@ -25,7 +25,7 @@ from analyzer.claims import ClaimResult, check_claims, load_claims
 from analyzer.model import DeployRecord, StudyResults
 from analyzer.overhead import SizeProfile, size_profiles
 from analyzer.scoring import (
-    COMPOSITE, DIMENSIONS, ScoringSettings, Measurement, Scorecard, load_weights, measurements, score_study,
+    DIMENSIONS, ScoringSettings, Measurement, Scorecard, load_weights, measurements, score_study,
 )
 
 REPORT_FORMAT = "usability-score report"
@@ -33,7 +33,6 @@ REPORT_VERSION = 1
 #: Format name -> file written into the output folder.
 FILES: dict[str, str] = {"json": "report.json", "csv": "measurements.csv", "md": "report.md", "html": "report.html"}
 FORMATS = tuple(FILES)
-CSV_COLUMNS = ("task", "framework", "variant", "mode", "size", "metric", "value")
 #: A cell starting with one of these is a formula to a spreadsheet (CSV injection): such text cells get a leading '.
 _FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 
@@ -89,7 +88,7 @@ def write_report(report: Report, out_dir: Path | str, formats: Iterable[str] = F
     """Write the chosen formats into out_dir (created if needed); return the paths written."""
     from analyzer.reporting.html import html_report
 
-    renderers = {"json": to_json, "csv": lambda r: to_csv(r.rows), "md": markdown, "html": html_report}
+    renderers = {"json": to_json, "csv": to_csv, "md": markdown, "html": html_report}
     formats = list(formats)
     unknown = [f for f in formats if f not in FILES]
     if unknown:
@@ -104,15 +103,24 @@ def write_report(report: Report, out_dir: Path | str, formats: Iterable[str] = F
     return written
 
 
+def read_json(path: Path, error: type[Exception], what: str = "JSON") -> Any:
+    """A JSON file's content; `error` naming the file when it cannot be read or parsed."""
+    try:
+        return json.loads(path.read_text(encoding="utf-8"))
+    except OSError as exc:
+        raise error(f"{path}: cannot read ({exc.strerror})") from None
+    except (UnicodeDecodeError, json.JSONDecodeError) as exc:
+        raise error(f"{path}: not {what} ({exc})") from None
+
+
 def read_report(path: Path | str) -> Report:
     """Read a saved report.json back; raise ReportError naming the file when it cannot be used."""
     path = Path(path)
-    try:
-        data = json.loads(path.read_text(encoding="utf-8"))
-    except OSError as exc:
-        raise ReportError(f"{path}: cannot read ({exc.strerror})") from None
-    except (UnicodeDecodeError, json.JSONDecodeError) as exc:
-        raise ReportError(f"{path}: not a JSON report ({exc})") from None
+    return report_from_data(path, read_json(path, ReportError, "a JSON report"))
+
+
+def report_from_data(path: Path, data: Any) -> Report:
+    """A report from a report.json's parsed content; ReportError naming `path` when it cannot be used."""
     if not isinstance(data, dict) or data.get("format") != REPORT_FORMAT:
         raise ReportError(f"{path}: field 'format': expected {REPORT_FORMAT!r}; is this a report.json?")
     if data.get("report_version") != REPORT_VERSION:
@@ -154,14 +162,19 @@ def to_json(report: Report) -> str:
     return json.dumps(report.to_dict(), indent=2) + "\n"
 
 
-def to_csv(rows: Sequence[Measurement]) -> str:
-    """Tidy CSV: one measurement per line (task, framework, variant, mode, size, metric, value); text cells that a
-    spreadsheet would read as a formula are neutralised."""
+def to_csv(report: Report) -> str:
+    """Tidy CSV, written from the Python API's frame (analyzer.api.Results.to_frame: one measurement per line with
+    its category, interval, unit, status, machine and run id); text cells that a spreadsheet would read as a
+    formula are neutralised."""
+    from analyzer.api import COLUMNS, Results, catalog_categories
+
+    frame = Results(report.study, saved=report, categories=catalog_categories()).to_frame()
     buffer = io.StringIO()
     writer = csv.writer(buffer, lineterminator="\n")
-    writer.writerow(CSV_COLUMNS)
-    for r in sorted(rows, key=lambda r: (r.task, r.framework, r.variant, r.mode, r.size, r.metric)):
-        writer.writerow((*map(csv_text, (r.task, r.framework, r.variant, r.mode, r.size, r.metric)), repr(r.value)))
+    writer.writerow(COLUMNS)
+    for row in frame.itertuples(index=False):
+        writer.writerow([csv_text(cell) if isinstance(cell, str) else "" if cell != cell else repr(cell)
+                         for cell in row])  # NaN (no interval) as an empty cell
     return buffer.getvalue()
 
 
@@ -192,12 +205,13 @@ def md_table(headers: Sequence[str], rows: Iterable[Sequence[str]], align: str =
 
 def markdown(report: Report) -> str:
     """The report in GitHub Markdown, for a README or a pull-request comment."""
-    from analyzer.reporting.scorecard import at_primary_size, environment_lines, tasks_title
+    from analyzer.reporting.scorecard import at_primary_size, environment_lines, tasks_title, verdict_text
 
     card = report.scorecard
     environment = [f"- {md(name)}: {md(value)}" for name, value in environment_lines(report.study.environment)]
     out = ["# usability-score report", "",
            f"{md(report.study.created or 'undated')} · analyzer {md(__version__)}", "",
+           f"**{md(verdict_text(card))}**", "",
            "## Scorecard", "", _md_scorecard(card), "", "## Dimensions", "", _md_dimensions(card)]
     if card.sensitivity:
         out += ["", "## Sensitivity", "", _md_sensitivity(card)]
@@ -226,15 +240,12 @@ def _md_marked(text: str, key: str, best: set[str], worst: set[str]) -> str:
 
 
 def _md_scorecard(card: Scorecard) -> str:
-    from analyzer.reporting.scorecard import composite_note, extremes, fragile_mark, fragile_note
+    from analyzer.reporting.scorecard import COMPOSITE_HEADERS, composite_rows, scorecard_note
 
-    best, worst = extremes({c.framework: c.composite for c in card.composites}, higher_is_better=True)
-    rows = [[str(c.rank), md(c.framework),
-             _md_marked(f"{c.composite:.1f}{fragile_mark(card, COMPOSITE, c.framework)}", c.framework, best, worst),
-             f"{c.ci_low:.1f}–{c.ci_high:.1f}", f"{c.p_first:.0%}"]
-            for c in sorted(card.composites, key=lambda c: c.rank)]
-    return (md_table(["rank", "framework", "composite", "95% interval", "P(first)"], rows, "rlrrr")
-            + "\n\n" + md(f"{composite_note(card)}; {fragile_note(card)}"))
+    rows, best, worst = composite_rows(card)
+    cells = [[rank, md(framework), _md_marked(text, framework, best, worst), interval, p_first]
+             for rank, framework, text, interval, p_first in rows]
+    return md_table(COMPOSITE_HEADERS, cells, "rlrrr") + "\n\n" + md(scorecard_note(card))
 
 
 def _md_dimensions(card: Scorecard) -> str:
@@ -246,9 +257,9 @@ def _md_dimensions(card: Scorecard) -> str:
     rows = []
     for dimension in DIMENSIONS:
         name = dimension_name(dimension) + (" ⚑" if dimension in flagged else "")
-        weight = number(card.weights[dimension])
-        if dimension in card.skipped:
-            skipped = f"skipped: {md(card.skipped[dimension])}"
+        weight = number(card.weights.get(dimension, 0.0))
+        if (why := card.skip_reason(dimension)) is not None:
+            skipped = f"skipped: {md(why)}"
             rows.append([name, weight, "0", *["–"] * len(card.frameworks), skipped])
             continue
         scores = card.scores_of(dimension)

@@ -16,13 +16,14 @@ from analyzer import __version__
 from analyzer.model import DeployRecord
 from analyzer.reporting.files import Report
 from analyzer.reporting.scorecard import (
-    BEST, DEPLOY_COLUMNS, DEPLOY_NOTE, FRAGILE, NONDETERMINISTIC, TASK_COLUMNS, UNSTABLE, WORST, alternative_notes,
-    at_primary_size, claim_evidence, claim_verdict, composite_note, correction_note, deploy_cells, deploy_order,
-    deploy_status, dimension_name, environment_lines, extremes, fragile_mark, fragile_note, implementation_label,
-    index, number, path_label, profile_note, profile_rows, sensitivity_rows, significance, status_cell, tasks_title,
+    BEST, COMPOSITE_HEADERS, DEPLOY_COLUMNS, DEPLOY_NOTE, FRAGILE, NONDETERMINISTIC, TASK_COLUMNS, UNSTABLE, WORST,
+    alternative_notes, at_primary_size, claim_evidence, claim_verdict, composite_rows, correction_note, deploy_cells, deploy_order,
+    deploy_status, dimension_name, environment_lines, extremes, fragile_mark, implementation_label,
+    index, number, path_label, profile_note, profile_rows, scorecard_note, sensitivity_rows, significance, status_cell,
+    tasks_title, verdict_text,
 )
 from analyzer.overhead import SizeProfile
-from analyzer.scoring import COMPOSITE, DEFAULT_VARIANT, DIMENSIONS, HIGHER_IS_BETTER, Measurement, Scorecard
+from analyzer.scoring import DEFAULT_VARIANT, DIMENSIONS, HIGHER_IS_BETTER, Measurement, Scorecard
 
 #: Okabe-Ito colours: distinguishable with the common colour-vision deficiencies.
 COLORS = {"torch": "#D55E00", "tensorflow": "#0072B2", "jax": "#009E73"}
@@ -55,8 +56,9 @@ def html_report(report: Report) -> str:
     body = [
         "<h1>usability-score report</h1>",
         f"<p class='note'>{esc(report.study.created or 'undated')} · analyzer {esc(__version__)}</p>",
+        f"<p class='verdict'><strong>{esc(verdict_text(card))}</strong></p>",
         "<h2>Scorecard</h2>", scorecard_html(card),
-        f"<p class='note'>{esc(composite_note(card))}; {esc(fragile_note(card))}</p>",
+        f"<p class='note'>{esc(scorecard_note(card))}</p>",
         "<h2>Dimensions</h2>", dimension_chart(card), profile_chart(card), dimensions_html(card),
     ]
     if card.sensitivity:
@@ -115,13 +117,10 @@ def _marked(text: str, key: str, best: set[str], worst: set[str]) -> str:
 
 
 def scorecard_html(card: Scorecard) -> str:
-    best, worst = extremes({c.framework: c.composite for c in card.composites}, higher_is_better=True)
-    rows = [[str(c.rank), esc(c.framework),
-             _marked(f"{c.composite:.1f}{fragile_mark(card, COMPOSITE, c.framework)}", c.framework, best, worst),
-             f"{c.ci_low:.1f}–{c.ci_high:.1f}", f"{c.p_first:.0%}"]
-            for c in sorted(card.composites, key=lambda c: c.rank)]
-    return _table(["rank", "framework", "composite", "95% interval", "P(first)"], rows,
-                  [True, False, True, True, True])
+    rows, best, worst = composite_rows(card)
+    cells = [[rank, esc(framework), _marked(text, framework, best, worst), interval, p_first]
+             for rank, framework, text, interval, p_first in rows]
+    return _table(list(COMPOSITE_HEADERS), cells, [True, False, True, True, True])
 
 
 def dimensions_html(card: Scorecard) -> str:
@@ -130,9 +129,9 @@ def dimensions_html(card: Scorecard) -> str:
     for dimension in DIMENSIONS:
         name = esc(dimension_name(dimension)) + (" ⚑" if dimension in flagged else "")
         weight = number(card.weights.get(dimension, 0.0))
-        if dimension in card.skipped:
+        if (why := card.skip_reason(dimension)) is not None:
             rows.append([f"<span class='skipped'>{name}</span>", weight, "0", *["–"] * len(card.frameworks),
-                         f"<span class='skipped'>skipped: {esc(card.skipped[dimension])}</span>"])
+                         f"<span class='skipped'>skipped: {esc(why)}</span>"])
             continue
         scores = card.scores_of(dimension)
         best, worst = extremes({fw: d.score for fw, d in scores.items()}, higher_is_better=True)

@@ -262,19 +262,63 @@ def status_cell(found: Mapping[tuple[str, str, str, str, str], Measurement], tas
 # ---------------------------------------------------------------------------------------------------- tables
 
 
+COMPOSITE_HEADERS = ("rank", "framework", "composite", "95% interval", "P(first)")
+
+
+def composite_rows(card: Scorecard) -> tuple[list[list[str]], set[str], set[str]]:
+    """The scorecard's rows as text (rank, framework, composite, interval, P(first)) for every renderer, with the
+    best and worst frameworks to mark. A scorecard that covers too little to rank (Scorecard.coverage) shows its
+    composites in framework order, with no rank, no P(first) and no marks."""
+    ranked = card.coverage.ranked
+    order = (sorted(card.composites, key=lambda c: (c.rank, card.frameworks.index(c.framework))) if ranked
+             else list(card.composites))
+    rows = [[str(c.rank) if ranked else "-", c.framework,
+             f"{c.composite:.1f}{fragile_mark(card, COMPOSITE, c.framework)}",
+             f"{c.ci_low:.1f}–{c.ci_high:.1f}", f"{c.p_first:.0%}" if ranked else "-"] for c in order]
+    if not ranked:
+        return rows, set(), set()
+    best, worst = extremes({c.framework: c.composite for c in card.composites}, higher_is_better=True)
+    return rows, best, worst
+
+
+def verdict_text(card: Scorecard) -> str:
+    """The scorecard in words, for the head of every report: who ranks first, whether that rank is significant (it
+    is not where the leader's 95% interval overlaps another framework's), how often random weightings agree, and
+    whether the lead is fragile; or why there is no rank."""
+    coverage = card.coverage
+    if not coverage.ranked or not card.composites:
+        return f"Verdict: no rank. This scorecard {coverage.describe()}."
+    first = max(card.composites, key=lambda c: c.composite)
+    overlapping = [c for c in card.composites if c is not first and c.ci_high >= first.ci_low]
+    lead = (f"{label(first.framework)} ranks first ({first.composite:.1f}, 95% interval "
+            f"{first.ci_low:.1f}–{first.ci_high:.1f})")
+    if overlapping:
+        others = " and ".join(f"{label(c.framework)}'s ({c.ci_low:.1f}–{c.ci_high:.1f})" for c in overlapping)
+        significance_words = f"but its interval overlaps {others}: the rank is not significant"
+    else:
+        significance_words = "and its interval clears every other framework's"
+    favourite = max(card.composites, key=lambda c: c.p_first)
+    weighting = (f"random weightings put it first {first.p_first:.0%} of the time" if favourite is first else
+                 f"random weightings put {label(favourite.framework)} first more often ({favourite.p_first:.0%} "
+                 f"against {first.p_first:.0%})")
+    fragile = (f" The lead is fragile: {flip_summary(card, COMPOSITE)}." if card.fragile(COMPOSITE) else "")
+    return (f"Verdict: {lead}, {significance_words}; {weighting}.{fragile} The scorecard {coverage.describe()}.")
+
+
+def scorecard_note(card: Scorecard) -> str:
+    return f"{card.coverage.describe()}; {composite_note(card)}; {fragile_note(card)}"
+
+
 def scorecard_table(card: Scorecard) -> Table:
     """One row per framework: rank, composite with its 95% interval, and P(first)."""
     table = Table(title="Scorecard", title_justify="left", box=box.SIMPLE_HEAD,
-                  caption=escape(f"{composite_note(card)}; {fragile_note(card)}"),
-                  caption_justify="left", min_width=90)
-    for header, justify in (("rank", "right"), ("framework", "left"), ("composite", "right"),
-                            ("95% interval", "right"), ("P(first)", "right")):
+                  caption=escape(scorecard_note(card)), caption_justify="left", min_width=90)
+    for header, justify in zip(COMPOSITE_HEADERS, ("right", "left", "right", "right", "right")):
         table.add_column(header, justify=justify)  # type: ignore[arg-type]
-    best, worst = extremes({c.framework: c.composite for c in card.composites}, higher_is_better=True)
-    for c in sorted(card.composites, key=lambda c: (c.rank, card.frameworks.index(c.framework))):
-        text = f"{c.composite:.1f}{fragile_mark(card, COMPOSITE, c.framework)}"
-        table.add_row(str(c.rank), escape(label(c.framework)), mark(text, c.framework, best, worst),
-                      f"{c.ci_low:.1f}-{c.ci_high:.1f}", f"{c.p_first:.0%}")
+    rows, best, worst = composite_rows(card)
+    for rank, framework, text, interval, p_first in rows:
+        table.add_row(rank, escape(label(framework)), mark(text, framework, best, worst), interval.replace("–", "-"),
+                      p_first)
     return table
 
 
@@ -294,9 +338,9 @@ def dimension_table(card: Scorecard) -> Table:
     for dimension in DIMENSIONS:
         name = dimension_name(dimension) + (" ⚑" if dimension in flagged else "")
         weight = number(card.weights.get(dimension, 0.0))
-        if dimension in card.skipped:
+        if (why := card.skip_reason(dimension)) is not None:
             table.add_row(f"[dim]{name}[/]", weight, "0", *["-"] * len(card.frameworks),
-                          f"[dim]skipped: {escape(card.skipped[dimension])}[/]")
+                          f"[dim]skipped: {escape(why)}[/]")
             continue
         scores = card.scores_of(dimension)
         best, worst = extremes({fw: d.score for fw, d in scores.items()}, higher_is_better=True)
@@ -499,7 +543,8 @@ def report_group(card: Scorecard, claims: Sequence[ClaimResult], rows: Sequence[
     """Everything a study's console report shows, in order."""
     from analyzer.reporting.debug import debug_tables, to_rich
 
-    parts: list[RenderableType] = [scorecard_table(card), dimension_table(card)]
+    parts: list[RenderableType] = [Text(verdict_text(card), style="bold"), scorecard_table(card),
+                                   dimension_table(card)]
     if card.sensitivity:
         parts.append(sensitivity_table(card))
     if card.flags:
