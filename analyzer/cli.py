@@ -116,6 +116,8 @@ def run_cmd(
                                 "core). One keeps timings reproducible on a shared or small machine."),
     out: Path = typer.Option(Path("results"), "--out", help="Folder for runs.jsonl and study.json."),
     resume: bool = typer.Option(False, "--resume", help="Keep the records already in --out and run the rest."),
+    force: bool = typer.Option(False, "--force", help="Replace the records --out already holds (without it, a "
+                               "folder holding results is refused unless --resume)."),
     timeout: float = typer.Option(300.0, "--timeout", help="Seconds one job may take before it is stopped."),
     root: Optional[Path] = typer.Option(None, "--root", help="A folder holding tasks/ and reference_impls/."),
     sandbox: bool = typer.Option(True, "--sandbox/--no-sandbox", help="Run contributed code in the namespace "
@@ -131,7 +133,7 @@ def run_cmd(
     selected = _select_tasks(_catalog(root), task)
     skipped = _skipped_tasks(selected)
     static = _static_of(root, selected, plan.frameworks)  # a study of what it runs, whole: code figures included
-    records = _execute(selected, plan, out=out, resume=resume, static=static).runs
+    records = _execute(selected, plan, out=out, resume=resume, static=static, force=force).runs
     from analyzer.reporting.console import print_failures, run_table
 
     console.print(run_table(records))
@@ -173,7 +175,7 @@ def _run_plan(*, mode, framework, device, size, rounds, threads, timeout, sandbo
                    limits=Limits(timeout_s=timeout, sandbox=sandbox, fresh_workers=fresh_workers))
 
 
-def _execute(tasks, plan, *, out: Path, resume: bool, static=None):
+def _execute(tasks, plan, *, out: Path, resume: bool, static=None, force: bool = False):
     """Plan, run with a progress bar, save runs.jsonl and study.json, and return the study (rounds combined)."""
     from datetime import datetime, timezone
 
@@ -182,7 +184,7 @@ def _execute(tasks, plan, *, out: Path, resume: bool, static=None):
     from analyzer.environment import describe_machine
     from analyzer.execution.stats import describe_interference, interference
     from analyzer.model import StudyResults
-    from analyzer.outdir import OutputDir, OutputDirError
+    from analyzer.outdir import OutputDir, OutputDirError, check_not_overwriting
     from analyzer.study import (
         RUNS_FILE, ResumeError, combine_rounds, execute, load_runs, plan as make_plan, read_runs,
     )
@@ -201,6 +203,7 @@ def _execute(tasks, plan, *, out: Path, resume: bool, static=None):
     try:
         with OutputDir(out), Progress(TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(),
                                       TimeElapsedColumn(), console=console, transient=True) as progress:
+            check_not_overwriting(out, (RUNS_FILE,), resume=resume, force=force)
             bar = progress.add_task("running", total=len(planned))
             records = execute(
                 planned, plan, out_dir=out, resume=resume, versions=versions,
@@ -235,6 +238,9 @@ def deploy_cmd(
     threads: int = typer.Option(1, "--threads", help="Threads per framework (0: every available core)."),
     out: Path = typer.Option(Path("results"), "--out", help="Folder for deployments.jsonl and study.json."),
     resume: bool = typer.Option(False, "--resume", help="Keep the records already in --out and measure the rest."),
+    force: bool = typer.Option(False, "--force", help="Replace the records --out already holds (without it, a "
+                               "folder holding results is refused unless --resume)."),
+
     timeout: float = typer.Option(300.0, "--timeout", help="Seconds one export or reload may take."),
     keep_artifacts: bool = typer.Option(False, "--keep-artifacts", help="Leave the artifacts in --out/artifacts."),
     root: Optional[Path] = typer.Option(None, "--root", help="A folder holding tasks/ and reference_impls/."),
@@ -256,7 +262,7 @@ def deploy_cmd(
             raise fail(f"--task: {', '.join(not_models)} define(s) no model (task.toml has no `model = true`)")
     saved = _saved_study(out)
     unreadable = saved is None and (out / "study.json").exists()
-    study = _deploy(selected, plan, out=out, resume=resume, study=saved, save=not unreadable)
+    study = _deploy(selected, plan, out=out, resume=resume, study=saved, save=not unreadable, force=force)
     console.print(deployment_table(study.deployments))
     console.print(deployment_failures(study.deployments))
     if unreadable:
@@ -276,6 +282,9 @@ def debug_cmd(
                                               "README's debuggability section)."),
     out: Path = typer.Option(Path("results"), "--out", help="Folder for debug.jsonl, probes.jsonl and study.json."),
     resume: bool = typer.Option(False, "--resume", help="Keep the records already in --out and measure the rest."),
+    force: bool = typer.Option(False, "--force", help="Replace the records --out already holds (without it, a "
+                               "folder holding results is refused unless --resume)."),
+
     timeout: float = typer.Option(120.0, "--timeout", help="Seconds one fault job may take."),
     probes: bool = typer.Option(True, "--probes/--no-probes", help="Also run the print/breakpoint probe per "
                                 "framework and mode."),
@@ -298,7 +307,7 @@ def debug_cmd(
                        f"see `usability-score validate`)")
     saved = _saved_study(out)
     unreadable = saved is None and (out / "study.json").exists()
-    study = _debug(selected, plan, out=out, resume=resume, study=saved, save=not unreadable)
+    study = _debug(selected, plan, out=out, resume=resume, study=saved, save=not unreadable, force=force)
     for table in to_rich(debug_tables(study.debug, study.probes)):
         console.print(table)
     if unreadable:
@@ -325,7 +334,7 @@ def _debug_plan(*, framework, mode, fault, timeout, probes=True, sandbox=True):
                      limits=Limits(timeout_s=timeout, sandbox=sandbox))
 
 
-def _debug(tasks, plan, *, out: Path, resume: bool, study=None, save: bool = True):
+def _debug(tasks, plan, *, out: Path, resume: bool, study=None, save: bool = True, force: bool = False):
     """Run the debuggability pass with a progress bar, save debug.jsonl and probes.jsonl, and return `study` (or a
     new one) with its records, saved to study.json unless told not to."""
     import dataclasses
@@ -336,12 +345,13 @@ def _debug(tasks, plan, *, out: Path, resume: bool, study=None, save: bool = Tru
     from analyzer.debug_pass import DEBUG_FILE, execute, load_debug, plan as make_plan
     from analyzer.environment import describe_machine
     from analyzer.model import StudyResults
-    from analyzer.outdir import OutputDir, OutputDirError
+    from analyzer.outdir import OutputDir, OutputDirError, check_not_overwriting
 
     versions: dict = {}
     try:
         with OutputDir(out), Progress(TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(),
                                       TimeElapsedColumn(), console=console, transient=True) as progress:
+            check_not_overwriting(out, (DEBUG_FILE,), resume=resume, force=force)
             planned = make_plan(tasks, plan)
             bar = progress.add_task("debugging", total=len(planned))
             records, probes = execute(planned, plan, out_dir=out, resume=resume, versions=versions,
@@ -401,7 +411,7 @@ def _saved_study(out: Path):
         return None
 
 
-def _deploy(tasks, plan, *, out: Path, resume: bool, study=None, save: bool = True):
+def _deploy(tasks, plan, *, out: Path, resume: bool, study=None, save: bool = True, force: bool = False):
     """Measure the deployment paths with a progress bar, save deployments.jsonl, and return `study` (or a new one)
     with them, saved to study.json unless told not to."""
     import dataclasses
@@ -412,7 +422,7 @@ def _deploy(tasks, plan, *, out: Path, resume: bool, study=None, save: bool = Tr
     from analyzer.deployment import DEPLOYMENTS_FILE, execute, load_deployments, plan as make_plan
     from analyzer.environment import describe_machine
     from analyzer.model import StudyResults
-    from analyzer.outdir import OutputDir, OutputDirError
+    from analyzer.outdir import OutputDir, OutputDirError, check_not_overwriting
 
     versions: dict = {}
     earlier = (study.environment if study is not None else {}).get("deployment")
@@ -421,6 +431,7 @@ def _deploy(tasks, plan, *, out: Path, resume: bool, study=None, save: bool = Tr
     try:
         with OutputDir(out), Progress(TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(),
                                       TimeElapsedColumn(), console=console, transient=True) as progress:
+            check_not_overwriting(out, (DEPLOYMENTS_FILE,), resume=resume, force=force)
             planned = make_plan(tasks, plan, out_dir=out)
             bar = progress.add_task("deploying", total=len(planned))
             records = execute(
@@ -674,6 +685,8 @@ def root(
     size: List[str] = typer.Option(list(STUDY_SIZES), "--size", help="Input sizes of the study (with no command)."),
     device: str = typer.Option("auto", "--device", help="auto, cpu or cuda (with no command)."),
     resume: bool = typer.Option(False, "--resume", help="Continue an interrupted study in --out."),
+    force: bool = typer.Option(False, "--force", help="Replace the results --out already holds (without it, a "
+                               "folder holding results is refused unless --resume)."),
     rounds: int = typer.Option(1, "--rounds", help="Repeat the whole interleaved pass this many times and pool "
                                "the samples (steadier figures on a busy machine, each round as long as the first)."),
     weights: Optional[Path] = typer.Option(None, "--weights", help="A weights TOML (default: the shipped one)."),
@@ -703,12 +716,21 @@ def root(
                                keep_artifacts=False, sandbox=sandbox) if deploy else None
     debug_plan = _debug_plan(framework=framework, mode=mode, fault=None, timeout=min(timeout, 120.0),
                              sandbox=sandbox) if debug else None
+    from analyzer.debug_pass import DEBUG_FILE
+    from analyzer.deployment import DEPLOYMENTS_FILE
+    from analyzer.outdir import OutputDirError, check_not_overwriting
+    from analyzer.study import RUNS_FILE
+
+    try:  # every pass's records checked before the first spends its time
+        check_not_overwriting(out, (RUNS_FILE, DEPLOYMENTS_FILE, DEBUG_FILE), resume=resume, force=force)
+    except OutputDirError as exc:
+        raise fail(str(exc))
     static = _static_of(root_dir, selected, plan.frameworks)
-    study = _execute(selected, plan, out=out, resume=resume, static=static)
+    study = _execute(selected, plan, out=out, resume=resume, static=static, force=True)
     if deploy_plan is not None:
-        study = _deploy(selected, deploy_plan, out=out, resume=resume, study=study)
+        study = _deploy(selected, deploy_plan, out=out, resume=resume, study=study, force=True)
     if debug_plan is not None:
-        study = _debug(selected, debug_plan, out=out, resume=resume, study=study)
+        study = _debug(selected, debug_plan, out=out, resume=resume, study=study, force=True)
     records = study.runs
     print_static(console, static)
     console.print(run_table(records))

@@ -80,3 +80,21 @@ def _alive(pid: int) -> bool:
     except PermissionError:
         return True
     return True
+
+
+def check_not_overwriting(folder: Path, files: tuple[str, ...], *, resume: bool, force: bool) -> None:
+    """Refuse to start afresh over the records a folder holds: --resume continues them, --force replaces them."""
+    if resume or force:
+        return
+    held = []
+    for name in files:
+        try:
+            with open(Path(folder) / name, "rb") as file:
+                lines = sum(1 for line in file if line.strip())
+        except OSError:
+            continue
+        if lines:
+            held.append(f"{name}: {lines} record{'s' * (lines != 1)}")
+    if held:
+        raise OutputDirError(f"--out {folder}: holds results ({'; '.join(held)}); continue them with --resume, "
+                             f"replace them with --force, or choose another --out")

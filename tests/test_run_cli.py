@@ -173,3 +173,29 @@ def test_a_resumed_run_keeps_the_versions_its_earlier_part_reported(tmp_path: Pa
         assert done.returncode == 0, done.stderr.decode()
         study = StudyResults.from_dict(json.loads((out / "study.json").read_text()))
         assert study.environment["frameworks"]["jax"]["jax"]
+
+
+@pytest.mark.parametrize(("command", "held"), [
+    (["run"], "runs.jsonl"), (["deploy"], "deployments.jsonl"), (["debug"], "debug.jsonl"), ([], "debug.jsonl"),
+])
+def test_a_folder_holding_results_is_refused_unless_resumed_or_forced(tmp_path: Path, command, held) -> None:
+    out = tmp_path / "out"
+    out.mkdir()
+    (out / held).write_text('{"task": "x"}\n{"task": "y"}\n', encoding="utf-8")
+    result = CliRunner().invoke(app, [*command, "--root", str(FIXTURES / "debug_catalog"), "--out", str(out)])
+    assert result.exit_code == 2
+    assert f"holds results ({held}: 2 records); continue them with --resume, replace them with --force" in \
+        " ".join(result.output.split())
+    assert (out / held).read_text(encoding="utf-8").count("\n") == 2  # untouched
+
+
+@pytest.mark.frameworks
+def test_force_replaces_the_records(tmp_path: Path) -> None:
+    out = tmp_path / "out"
+    out.mkdir()
+    (out / "debug.jsonl").write_text('{"task": "old"}\n', encoding="utf-8")
+    result = CliRunner().invoke(app, ["debug", "--root", str(FIXTURES / "debug_catalog"), "-f", "torch", "-f", "jax",
+                                      "-m", "eager", "--fault", "nan_in_data", "--no-probes", "--force",
+                                      "--out", str(out)])
+    assert result.exit_code == 0, result.output
+    assert '"old"' not in (out / "debug.jsonl").read_text(encoding="utf-8")
