@@ -520,23 +520,41 @@ def report_cmd(
 
 @app.command("compare")
 def compare_cmd(
-    old: Path = typer.Argument(..., help="The earlier report.json."),
-    new: Path = typer.Argument(..., help="The later report.json."),
+    old: Path = typer.Argument(..., help="The earlier study: a report.json, a study.json, or a folder with either."),
+    new: Path = typer.Argument(..., help="The later study, likewise."),
     markdown: bool = typer.Option(False, "--markdown", help="Print Markdown (for a pull-request comment)."),
-    min_change: float = typer.Option(0.0, "--min-change", help="Hide relative changes smaller than this (0.05 = 5%)."),
+    show_all: bool = typer.Option(False, "--all", help="Also list the changes within the noise."),
+    noise: float = typer.Option(0.10, "--noise", help="Relative change below which a figure without an interval "
+                                "(compile latency, memory) counts as noise (0.10 = 10%)."),
+    fail_on_regression: Optional[float] = typer.Option(
+        None, "--fail-on-regression", help="Exit with status 1 when a significant change makes a figure worse by "
+        "more than this share (0.05 = 5%)."),
 ) -> None:
-    """Show what changed between two saved reports: figures, scores, claim verdicts, versions."""
+    """Show what changed between two studies, pyperf-style: ratios in words, only the changes beyond the noise
+    (95% intervals apart for timings, any change for exact figures), largest first; a geometric-mean summary per
+    framework, the scores and claim verdicts; and a warning naming what differs when the conditions do. Exit
+    status: 0, or 1 with --fail-on-regression when a figure got worse beyond it, 2 for bad input."""
+    from analyzer.api import LoadError, load
     from analyzer.reporting.compare import compare, comparison_markdown, comparison_renderable
-    from analyzer.reporting.files import ReportError, read_report
+    from analyzer.scoring import ScoringError
 
+    if noise < 0 or (fail_on_regression is not None and fail_on_regression < 0):
+        raise fail("--noise and --fail-on-regression: expected a share of at least 0 (0.05 = 5%)")
     try:
-        comparison = compare(read_report(old), read_report(new), min_relative=min_change)
-    except ReportError as exc:
+        comparison = compare(load(old).report(), load(new).report(), noise=noise)
+    except (LoadError, ScoringError) as exc:
         raise fail(str(exc))
     if markdown:
-        console.print(comparison_markdown(comparison), markup=False, highlight=False, soft_wrap=True)
+        console.print(comparison_markdown(comparison, show_all=show_all), markup=False, highlight=False,
+                      soft_wrap=True)
     else:
-        console.print(comparison_renderable(comparison))
+        console.print(comparison_renderable(comparison, show_all=show_all))
+    if fail_on_regression is not None:
+        worse = comparison.regressions(fail_on_regression)
+        if worse:
+            err_console.print(f"{len(worse)} regression(s) beyond {fail_on_regression:.0%}", markup=False,
+                              highlight=False)
+            raise typer.Exit(1)
 
 
 @app.command("show")
