@@ -27,6 +27,58 @@ console = Console(width=None if sys.stdout.isatty() else 120)
 err_console = Console(stderr=True, width=None if sys.stderr.isatty() else 120)
 
 
+#: -q / -v, set by the top-level options: 0 quiet, 1 normal, 2 verbose.
+VERBOSITY = {"level": 1}
+
+
+class JobProgress:
+    """Progress of a pass: a bar in a terminal; elsewhere (a pipe, a log file, CI) one line per finished job on
+    stderr, so that a long study is never silent; -v gives the lines in a terminal too, -q neither."""
+
+    def __init__(self, verb: str) -> None:
+        self.verb, self.label, self.count, self.total = verb, "", 0, 0
+        self.bar = None
+        self.lines = VERBOSITY["level"] >= 2 or (VERBOSITY["level"] == 1 and not console.is_terminal)
+
+    def __enter__(self) -> "JobProgress":
+        if VERBOSITY["level"] >= 1 and console.is_terminal and not self.lines:
+            from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+
+            self.bar = Progress(TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(),
+                                TimeElapsedColumn(), console=console, transient=True)
+            self.bar.__enter__()
+            self.task = self.bar.add_task(self.verb, total=None)
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        if self.bar is not None:
+            self.bar.__exit__(*exc)
+
+    def plan(self, total: int) -> None:
+        self.total = total
+        if self.bar is not None:
+            self.bar.update(self.task, total=total)
+
+    def start(self, label: str) -> None:
+        self.label = label
+        if self.bar is not None:
+            self.bar.update(self.task, description=label)
+
+    def done(self, status: str) -> None:
+        self.count += 1
+        if self.bar is not None:
+            self.bar.advance(self.task)
+        elif self.lines:
+            from analyzer.text import printable
+
+            err_console.print(f"[{self.count}/{self.total}] {self.verb} {printable(self.label)}: {printable(status)}",
+                              markup=False, highlight=False, soft_wrap=True)
+
+
+def _status(record: object) -> str:
+    return str(getattr(record, "outcome", "") or getattr(record, "status", ""))
+
+
 def fail(message: str, code: int = 2) -> "typer.Exit":
     """Print a one-line error and return the Exit to raise."""
     from rich.text import Text
@@ -125,6 +177,7 @@ def run_cmd(
     fresh_workers: bool = typer.Option(False, "--fresh-workers", help="A new worker process for every job, so "
                                        "that nothing a job changes in its worker reaches the next (slower: every "
                                        "job pays its framework's import)."),
+    as_json: bool = typer.Option(False, "--json", help="Print JSON to stdout instead of tables."),
 ) -> None:
     """Run every implementation in worker processes: check it against its oracle and time it. The study it writes
     also holds the static figures of the same implementations, so that `report` scores every dimension."""
@@ -136,8 +189,13 @@ def run_cmd(
     records = _execute(selected, plan, out=out, resume=resume, static=static, force=force).runs
     from analyzer.reporting.console import print_failures, run_table
 
-    console.print(run_table(records))
-    print_failures(console, records)
+    if as_json:
+        import dataclasses
+
+        _print_json([dataclasses.asdict(r) for r in records])
+    else:
+        console.print(run_table(records))
+        print_failures(console, records)
     passed = all(r.status in ("passed", "not_applicable", "skipped") for r in records)
     raise typer.Exit(0 if passed and not (task and skipped) else 1)
 
@@ -179,8 +237,6 @@ def _execute(tasks, plan, *, out: Path, resume: bool, static=None, force: bool =
     """Plan, run with a progress bar, save runs.jsonl and study.json, and return the study (rounds combined)."""
     from datetime import datetime, timezone
 
-    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
-
     from analyzer.environment import describe_machine
     from analyzer.execution.stats import describe_interference, interference
     from analyzer.model import StudyResults
@@ -201,14 +257,13 @@ def _execute(tasks, plan, *, out: Path, resume: bool, static=None, force: bool =
                               f"{', '.join(map(str, unreadable[:10]))}{', ...' if len(unreadable) > 10 else ''}) "
                               f"skipped; their jobs run again", markup=False, highlight=False, soft_wrap=True)
     try:
-        with OutputDir(out), Progress(TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(),
-                                      TimeElapsedColumn(), console=console, transient=True) as progress:
+        with OutputDir(out), JobProgress("run") as progress:
             check_not_overwriting(out, (RUNS_FILE,), resume=resume, force=force)
-            bar = progress.add_task("running", total=len(planned))
+            progress.plan(len(planned))
             records = execute(
                 planned, plan, out_dir=out, resume=resume, versions=versions,
-                on_start=lambda p: progress.update(bar, description=f"{p.key[0]} {p.key[1]} {p.key[3]} {p.key[4]}"),
-                on_record=lambda r: progress.advance(bar),
+                on_start=lambda p: progress.start(f"{p.key[0]} {p.key[1]} {p.key[3]} {p.key[4]}"),
+                on_record=lambda r: progress.done(_status(r)),
             )
     except (OutputDirError, ResumeError) as exc:
         raise fail(str(exc))
@@ -340,8 +395,6 @@ def _debug(tasks, plan, *, out: Path, resume: bool, study=None, save: bool = Tru
     import dataclasses
     from datetime import datetime, timezone
 
-    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
-
     from analyzer.debug_pass import DEBUG_FILE, execute, load_debug, plan as make_plan
     from analyzer.environment import describe_machine
     from analyzer.model import StudyResults
@@ -349,14 +402,12 @@ def _debug(tasks, plan, *, out: Path, resume: bool, study=None, save: bool = Tru
 
     versions: dict = {}
     try:
-        with OutputDir(out), Progress(TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(),
-                                      TimeElapsedColumn(), console=console, transient=True) as progress:
+        with OutputDir(out), JobProgress("debug") as progress:
             check_not_overwriting(out, (DEBUG_FILE,), resume=resume, force=force)
             planned = make_plan(tasks, plan)
-            bar = progress.add_task("debugging", total=len(planned))
+            progress.plan(len(planned) + len(plan.frameworks) * len(plan.modes) * plan.probes)
             records, probes = execute(planned, plan, out_dir=out, resume=resume, versions=versions,
-                                      on_start=lambda label: progress.update(bar, description=label),
-                                      on_record=lambda r: progress.advance(bar) if hasattr(r, "fault") else None)
+                                      on_start=progress.start, on_record=lambda r: progress.done(_status(r)))
     except OutputDirError as exc:
         raise fail(str(exc))
     except KeyboardInterrupt:
@@ -417,8 +468,6 @@ def _deploy(tasks, plan, *, out: Path, resume: bool, study=None, save: bool = Tr
     import dataclasses
     from datetime import datetime, timezone
 
-    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
-
     from analyzer.deployment import DEPLOYMENTS_FILE, execute, load_deployments, plan as make_plan
     from analyzer.environment import describe_machine
     from analyzer.model import StudyResults
@@ -429,15 +478,13 @@ def _deploy(tasks, plan, *, out: Path, resume: bool, study=None, save: bool = Tr
     if resume and isinstance(earlier, dict) and isinstance(earlier.get("frameworks"), dict):
         versions.update(earlier["frameworks"])  # the runtimes of the paths measured before keep their versions
     try:
-        with OutputDir(out), Progress(TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(),
-                                      TimeElapsedColumn(), console=console, transient=True) as progress:
+        with OutputDir(out), JobProgress("deploy") as progress:
             check_not_overwriting(out, (DEPLOYMENTS_FILE,), resume=resume, force=force)
             planned = make_plan(tasks, plan, out_dir=out)
-            bar = progress.add_task("deploying", total=len(planned))
+            progress.plan(len(planned))
             records = execute(
                 planned, plan, out_dir=out, resume=resume, versions=versions,
-                on_start=lambda p: progress.update(bar, description=" ".join(p.key)),
-                on_record=lambda r: progress.advance(bar),
+                on_start=lambda p: progress.start(" ".join(p.key)), on_record=lambda r: progress.done(_status(r)),
             )
     except OutputDirError as exc:
         raise fail(str(exc))
@@ -529,6 +576,7 @@ def compare_cmd(
     fail_on_regression: Optional[float] = typer.Option(
         None, "--fail-on-regression", help="Exit with status 1 when a significant change makes a figure worse by "
         "more than this share (0.05 = 5%)."),
+    as_json: bool = typer.Option(False, "--json", help="Print JSON to stdout instead of tables."),
 ) -> None:
     """Show what changed between two studies, pyperf-style: ratios in words, only the changes beyond the noise
     (95% intervals apart for timings, any change for exact figures), largest first; a geometric-mean summary per
@@ -544,7 +592,12 @@ def compare_cmd(
         comparison = compare(load(old).report(), load(new).report(), noise=noise)
     except (LoadError, ScoringError) as exc:
         raise fail(str(exc))
-    if markdown:
+    if as_json:
+        import dataclasses
+
+        _print_json({**dataclasses.asdict(comparison), "warnings": comparison.warnings(),
+                     "regressions": [dataclasses.asdict(c) for c in comparison.regressions(fail_on_regression or 0.0)]})
+    elif markdown:
         console.print(comparison_markdown(comparison, show_all=show_all), markup=False, highlight=False,
                       soft_wrap=True)
     else:
@@ -563,6 +616,7 @@ def show_cmd(
     results: Optional[Path] = typer.Option(None, "--results", help="A report.json or study.json to take figures "
                                            "from (default: static figures measured now)."),
     root: Optional[Path] = typer.Option(None, "--root", help="A folder holding tasks/ and reference_impls/."),
+    as_json: bool = typer.Option(False, "--json", help="Print JSON to stdout instead of tables."),
 ) -> None:
     """Put a task's implementations side by side, syntax-highlighted, with their figures under them (and the
     task's fault table when the results hold a debuggability pass). Nothing is scored: a task with one framework
@@ -584,6 +638,12 @@ def show_cmd(
         rows = measurements(study)
     except (OSError, ValueError, KeyError, TypeError, ReportError, ScoringError) as exc:
         raise fail(f"--results {results}: {exc}")
+    if as_json:
+        import dataclasses
+
+        _print_json({"task": task, "measurements": [dataclasses.asdict(r) for r in rows if r.task == task],
+                     "debug": [dataclasses.asdict(r) for r in study.debug if r.task == task]})
+        return
     sources = task_sources(study, task, root=_catalog_root(root)) or {  # a study without static figures
         (impl.framework, impl.variant): impl.path.read_text(encoding="utf-8", errors="replace")
         for impl in selected[0].implementations}
@@ -646,11 +706,25 @@ def new_cmd(
 def list_cmd(
     root: Optional[Path] = typer.Option(None, "--root", help="A folder holding tasks/ and reference_impls/ "
                                         "(default: the current folder if it has tasks/, else the project's)."),
+    as_json: bool = typer.Option(False, "--json", help="Print JSON to stdout instead of tables."),
 ) -> None:
     """Show the catalog: task, category, frameworks and variants present."""
     from analyzer.reporting.console import print_catalog
 
-    print_catalog(console, _catalog(root))
+    catalog = _catalog(root)
+    if as_json:
+        _print_json([{"task": t.id, "title": t.spec.title if t.spec else "", "category": t.spec.category if t.spec
+                      else "", "modes": list(t.spec.modes) if t.spec else [], "model": bool(t.spec and t.spec.model),
+                      "debug_data": list(t.spec.debug_data) if t.spec else [],
+                      "implementations": {fw: t.variants(fw) for fw in t.frameworks()}, "problems": list(t.problems)}
+                     for t in catalog.tasks])
+        return
+    print_catalog(console, catalog)
+
+
+def _print_json(data: object) -> None:
+    """JSON on stdout, nothing else: for scripts (`| jq`)."""
+    sys.stdout.write(json.dumps(data, indent=1, default=str) + "\n")
 
 
 def _catalog_root(root: Optional[Path]) -> Path:
@@ -690,6 +764,9 @@ def root(
     ctx: typer.Context,
     version: bool = typer.Option(False, "--version", callback=version_callback, is_eager=True,
                                  help="Print the version and exit."),
+    quiet: bool = typer.Option(False, "--quiet", "-q", help="No progress output (give it before a command: "
+                               "`usability-score -q run`)."),
+    verbose: bool = typer.Option(False, "--verbose", "-v", help="One line per finished job, in a terminal too."),
     out: Path = typer.Option(Path("results"), "--out", help="The study's folder (with no command)."),
     task: Optional[List[str]] = typer.Option(None, "--task", "-t", help="Only these tasks (with no command; "
                                              "repeatable)."),
@@ -722,6 +799,9 @@ def root(
     reports, with defaults that fit a 2-core CPU machine: eager and compiled, at the small (overhead-bound) and
     medium (compute-bound) sizes, and the debuggability pass. --deploy adds the deployment measurements to the
     study and its score."""
+    if quiet and verbose:
+        raise fail("-q and -v: choose one")
+    VERBOSITY["level"] = 0 if quiet else 2 if verbose else 1
     if ctx.invoked_subcommand is not None:
         return
     from analyzer.reporting.console import print_failures, print_static, run_table

@@ -199,3 +199,37 @@ def test_force_replaces_the_records(tmp_path: Path) -> None:
                                       "--out", str(out)])
     assert result.exit_code == 0, result.output
     assert '"old"' not in (out / "debug.jsonl").read_text(encoding="utf-8")
+
+
+def test_list_and_compare_print_json_for_scripts(tmp_path: Path) -> None:
+    listed = subprocess.run([sys.executable, "-m", "analyzer", "list", "--json", "--root", str(FIXTURES /
+                             "debug_catalog")], cwd=ROOT, capture_output=True, text=True, timeout=60)
+    assert listed.returncode == 0, listed.stderr
+    assert json.loads(listed.stdout) == [{
+        "task": "tiny_regression", "title": "tiny regression loss", "category": "training",
+        "modes": ["eager", "compiled"], "model": False, "debug_data": ["x"],
+        "implementations": {"jax": ["default"], "tensorflow": ["default"], "torch": ["default"]}, "problems": []}]
+    from tests.test_scoring import report_study
+
+    study = report_study()
+    (tmp_path / "study.json").write_text(json.dumps(study.to_dict()), encoding="utf-8")
+    compared = subprocess.run([sys.executable, "-m", "analyzer", "compare", "--json", str(tmp_path / "study.json"),
+                               str(tmp_path)], cwd=ROOT, capture_output=True, text=True, timeout=120)
+    assert compared.returncode == 0, compared.stderr
+    data = json.loads(compared.stdout)
+    assert data["changes"] == [] and data["warnings"] == [] and data["regressions"] == []
+
+
+@pytest.mark.frameworks
+def test_piped_output_gets_one_progress_line_per_job_and_quiet_none(tmp_path: Path) -> None:
+    command = [sys.executable, "-m", "analyzer", "debug", "--root", str(FIXTURES / "debug_catalog"), "-f", "jax",
+               "-m", "eager", "--fault", "nan_in_data", "--fault", "feature_off_by_one", "--no-probes"]
+    piped = subprocess.run([*command, "--out", str(tmp_path / "a")], cwd=ROOT, capture_output=True, text=True,
+                           timeout=300)
+    assert piped.returncode == 0, piped.stderr
+    assert piped.stderr.splitlines() == [
+        "[1/2] debug tiny_regression jax default eager nan_in_data: nonfinite",
+        "[2/2] debug tiny_regression jax default eager feature_off_by_one: raised"]
+    quiet = subprocess.run([sys.executable, "-m", "analyzer", "-q", *command[3:], "--out", str(tmp_path / "b")],
+                           cwd=ROOT, capture_output=True, text=True, timeout=300)
+    assert quiet.returncode == 0 and quiet.stderr == ""
