@@ -531,13 +531,14 @@ def _report(study, out: Path, weights: Optional[Path]) -> None:
 
 @app.command("report")
 def report_cmd(
-    saved: Path = typer.Argument(..., help="A report.json (or a study.json, which is scored first)."),
+    saved: Path = typer.Argument(..., help="A report.json, a study.json (scored first), or the JSON of "
+                                 "`static PATH --json FILE` (your own paired code: its code dimensions scored)."),
     out: Path = typer.Option(Path("report"), "--out", help="Folder for the rendered files."),
     fmt: List[str] = typer.Option(["json", "csv", "md", "html"], "--format", help="json, csv, md, html."),
     weights: Optional[Path] = typer.Option(None, "--weights", help="Weights TOML (for a study.json only)."),
 ) -> None:
     """Render reports again from saved results, without running anything."""
-    from analyzer.model import StudyResults
+    from analyzer.model import StaticReport, StudyResults
     from analyzer.reporting.files import FORMATS, ReportError, build_report, read_report, write_report
     from analyzer.reporting.scorecard import report_group
 
@@ -552,9 +553,14 @@ def report_cmd(
     try:
         if isinstance(data, dict) and "runs" in data and "format" not in data:
             report = build_report(StudyResults.from_dict(data), weights_path=weights)
+        elif isinstance(data, dict) and {"corpus", "files"} <= set(data) and "format" not in data:
+            # `static PATH --json FILE` of a team's own paired code: its code dimensions, scored the same way
+            static = StaticReport.from_dict(data)
+            report = build_report(StudyResults(static=static, environment=dict(static.environment)),
+                                  weights_path=weights)
         elif weights is not None:
-            raise fail(f"--weights {weights}: applies to a study.json; {saved} is a report, already scored "
-                       f"(render its study.json with --weights instead)")
+            raise fail(f"--weights {weights}: applies to a study.json or a static JSON; {saved} is a report, "
+                       f"already scored (render its study.json with --weights instead)")
         else:
             report = read_report(saved)
     except (ReportError, ValueError, KeyError, TypeError) as exc:

@@ -137,3 +137,28 @@ def test_builtin_corpus_resolves_nearly_everything(tmp_path: Path) -> None:
     calls = sum(f.api_calls for f in files)
     unresolved = sum(f.api_unresolved for f in files)
     assert calls > 0 and unresolved <= 0.03 * calls, [f.unresolved_calls for f in files if f.unresolved_calls]
+
+
+def test_report_scores_the_code_dimensions_of_a_users_own_paired_corpus(tmp_path: Path) -> None:
+    """`static PATH --json FILE`, then `report FILE`: a team's own pairs get dimension scores and tests."""
+    files = {}
+    for i in range(6):
+        files[f"task{i}/torch.py"] = ("import torch\n\ndef f(x):\n    y = torch.relu(x)\n" + "    y = y + 1\n" * i
+                                      + "    return y\n")
+        files[f"task{i}/jax.py"] = "import jax.numpy as jnp\n\ndef f(x):\n    return jnp.maximum(x, 0)\n"
+    corpus = write_tree(tmp_path / "mine", files)
+    runner = CliRunner()
+    assert runner.invoke(app, ["static", str(corpus), "--json", str(tmp_path / "static.json")]).exit_code == 0
+    weights = tmp_path / "code.toml"
+    weights.write_text("[weights]\nconciseness = 1\ncomplexity = 1\napi_surface = 1\nceremony = 1\n")
+    result = runner.invoke(app, ["report", str(tmp_path / "static.json"), "--weights", str(weights), "--out",
+                                 str(tmp_path / "report")])
+    assert result.exit_code == 0, result.output
+    text = " ".join(result.output.split())
+    assert "covers 4 of 4 weighted dimensions and 6 tasks" in text
+    assert "Verdict: jax ranks first" in text
+    data = json.loads((tmp_path / "report" / "report.json").read_text())
+    assert {d["dimension"] for d in data["scores"]["dimensions"]} == {"conciseness", "complexity", "api_surface",
+                                                                      "ceremony"}
+    unweighted = runner.invoke(app, ["report", str(tmp_path / "static.json"), "--out", str(tmp_path / "r2")])
+    assert unweighted.exit_code == 0 and "Verdict: no rank" in " ".join(unweighted.output.split())

@@ -26,9 +26,9 @@ def findings():
 
 EXPECTED = {
     ("bad_spec", "spec"): ("problem", "task.toml: field 'category': expected one of tensor-ops"),
-    ("missing_framework", "spec"): ("problem", "missing_framework/jax.py: missing JAX implementation"),
-    ("missing_function", "spec"): ("problem", "missing_function/torch.py: missing top-level function(s) result"),
-    ("syntax_error", "spec"): ("problem", "syntax_error/jax.py:1: does not parse: invalid syntax"),
+    ("missing_framework", "jax file"): ("problem", "missing_framework/jax.py: missing JAX implementation"),
+    ("missing_function", "torch file"): ("problem", "missing_function/torch.py: missing top-level function(s) result"),
+    ("syntax_error", "jax file"): ("problem", "syntax_error/jax.py:1: does not parse: invalid syntax"),
     ("wrong_answer", "torch eager"): ("wrong_answer", "output 'y' differs from the oracle: max abs error 0.5, "
                                                       "max rel error 5e+04"),
     ("wrong_shape", "torch eager"): ("wrong_answer", "output 'y' has shape (2,), expected (4,)"),
@@ -51,8 +51,11 @@ def test_healthy_pairs_and_healthy_files_still_pass(findings) -> None:
         assert findings[("healthy", f"{framework} eager")].status == "passed"
     unexpected = {key: f.status for key, f in findings.items() if key not in EXPECTED and f.status != "passed"}
     assert unexpected == {}
-    # pairs with a static problem are not run at all
+    # a pair without a usable spec is not run at all; a broken or missing file stops only itself
     assert not any(task == "bad_spec" and subject != "spec" for task, subject in findings)
+    for task, broken in (("syntax_error", "jax"), ("missing_function", "torch"), ("missing_framework", "jax")):
+        ran = {subject.split()[0] for (t, subject), f in findings.items() if t == task and subject.endswith("eager")}
+        assert ran == {"torch", "tensorflow", "jax"} - {broken}, task
 
 
 @pytest.mark.frameworks
@@ -92,3 +95,14 @@ def test_bad_flags(args: list[str], message: str) -> None:
 def test_compare(got: dict, ok: bool, reason: str) -> None:
     verdict = compare(got, {"y": np.array([1.0, 2.0])}, Tolerance(rtol=1e-4, atol=1e-5))
     assert verdict.ok is ok and reason in verdict.reason
+
+
+@pytest.mark.frameworks
+def test_fresh_stubs_blame_the_oracle_not_the_framework_files(tmp_path: Path) -> None:
+    (tmp_path / "tasks").mkdir()
+    runner = CliRunner()
+    assert runner.invoke(app, ["new", "stub_task", "--root", str(tmp_path)]).exit_code == 0
+    catalog = load_catalog(tmp_path / "tasks", tmp_path / "reference_impls")
+    found = validate(catalog.tasks, modes=("eager",))
+    assert [(f.subject, f.status) for f in found] == [("oracle", "problem")]
+    assert "NotImplementedError" in found[0].message and "the oracle failed" in found[0].message
