@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import dataclasses
 import json
+import re
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Callable, Iterable
@@ -199,11 +200,22 @@ def to_record(base: dict[str, Any], raw: dict[str, Any], entry: dict[str, Any], 
         found = diagnose(str(raw.get("traceback", "")), impl_path, source,
                          _strings(entry.get("targets")), _ints(entry.get("sizes")), _strings(entry.get("words")))
         values.update(dataclasses.asdict(found), phase=str(raw.get("phase", "")))
-        values.update(message=printable(found.message), user_source=printable(found.user_source))
+        values.update(message=printable(local_paths_out(found.message, impl_path)),
+                      user_source=printable(found.user_source))
         values["score"] = fault_score(outcome, found.localised, found.informative)
     else:
         values["score"] = fault_score(outcome)
     return DebugRecord(**base, **values)
+
+
+_SITE = re.compile(r"[^\s\"']*/(site|dist)-packages/")
+
+
+def local_paths_out(text: str, impl_path: str) -> str:
+    """A message as it can be published: the catalog's folder and the installed packages' folder of this machine
+    taken out of the paths it quotes ("reference_impls/mlp/torch.py", "site-packages/keras/...")."""
+    root = str(Path(impl_path).parents[2]) + "/" if impl_path.count("/") >= 3 else ""
+    return _SITE.sub(r"\1-packages/", text.replace(root, "") if root else text)
 
 
 def _count(value: Any) -> int:

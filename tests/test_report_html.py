@@ -131,3 +131,17 @@ def test_best_and_worst_are_marked_in_the_scorecard(page) -> None:
     rows = page.locator("table").first.locator("tbody tr").all_inner_texts()
     assert rows[0].split("\t")[:3] == ["1", "jax", "98.0 ▲"]
     assert rows[-1].split("\t")[2].endswith("▼")
+
+
+def test_the_verdict_comes_first_then_contents_that_lead_somewhere(report) -> None:
+    page = html_report(report)
+    body = page.split("<body>", 1)[1]
+    assert body.index("<p class='verdict'>") < body.index("<nav class='toc'>") < body.index("<h2 id='s-scorecard'>")
+    anchors = re.findall(r"<a href='#([\w-]+)'>", body)
+    assert anchors[:3] == ["s-scorecard", "s-dimensions", "s-sensitivity"] and "s-environment" in anchors
+    assert all(f"<h2 id='{anchor}'>" in body for anchor in anchors)
+
+
+def test_nothing_overflows_a_1280_pixel_window(page) -> None:
+    assert page.evaluate("document.documentElement.scrollWidth") <= 1280
+    assert page.locator("nav.toc a").count() == 6  # scorecard, dimensions, sensitivity, claims, tasks, environment

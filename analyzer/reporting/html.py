@@ -9,6 +9,7 @@ string that escaped escaping could not run.
 from __future__ import annotations
 
 import math
+import re
 from html import escape
 from typing import Iterable, Sequence
 
@@ -42,6 +43,8 @@ td.num, th.num {{ text-align: right; font-variant-numeric: tabular-nums; }}
 figure {{ margin: 1rem 0; }} figcaption {{ font-size: .85rem; color: #555; }}
 svg.chart {{ display: block; max-width: 100%; height: auto; font-family: {FONT}; }}
 svg text {{ font-size: 11px; fill: #333; }} .grid {{ stroke: #e5e5e5; }} .axis {{ stroke: #999; }}
+nav.toc {{ font-size: .9rem; margin: .8rem 0; line-height: 1.6; }} .verdict {{ max-width: 60rem; }}
+td {{ overflow-wrap: anywhere; }}
 """
 
 
@@ -79,8 +82,10 @@ def html_report(report: Report) -> str:
         body += ["<h2>Debuggability</h2>", to_html(debug_tables(report.study.debug, report.study.probes))]
     environment = environment_lines(report.study.environment)
     if environment:
-        body += ["<h2>Environment</h2>", "<ul class='note'>" + "".join(
-            f"<li>{esc(name)}: {esc(value)}</li>" for name, value in environment) + "</ul>"]
+        body += ["<h2>Environment</h2>", _table(["", ""], [[esc(name), esc(value)] for name, value in environment],
+                                                 [False, False]).replace("<thead><tr><th></th><th></th></tr></thead>",
+                                                                         "")]
+    body = _with_contents(body)
     return (
         "<!DOCTYPE html>\n<html lang='en'><head><meta charset='utf-8'>"
         "<meta http-equiv='Content-Security-Policy' content=\"default-src 'none'; style-src 'unsafe-inline'\">"
@@ -88,6 +93,22 @@ def html_report(report: Report) -> str:
         f"<title>usability-score report</title><style>{CSS}</style></head>\n<body>\n"
         + "\n".join(body) + "\n</body></html>\n"
     )
+
+
+def _with_contents(body: list[str]) -> list[str]:
+    """The page's sections given anchors, and a table of contents of them after the verdict."""
+    titles, out = [], []
+    for part in body:
+        match = re.fullmatch(r"<h2>(.*)</h2>", part)
+        if match:
+            anchor = "s-" + re.sub(r"[^a-z0-9]+", "-", match.group(1).lower()).strip("-")
+            titles.append((anchor, match.group(1)))
+            part = f"<h2 id='{anchor}'>{match.group(1)}</h2>"
+        out.append(part)
+    contents = "<nav class='toc'><strong>Contents</strong> " + " · ".join(
+        f"<a href='#{anchor}'>{title}</a>" for anchor, title in titles) + "</nav>"
+    at = next((i + 1 for i, part in enumerate(out) if part.startswith("<p class='verdict'>")), 2)
+    return [*out[:at], contents, *out[at:]]
 
 
 def color(framework: str, frameworks: Sequence[str]) -> str:

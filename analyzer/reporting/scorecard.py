@@ -58,7 +58,7 @@ def environment_lines(environment: Mapping[str, object]) -> list[tuple[str, str]
 def _environment_value(name: str, value: object) -> str:
     if name == "frameworks" and isinstance(value, Mapping):
         return "; ".join(_versions(versions) for versions in value.values() if isinstance(versions, Mapping)) or "-"
-    if name == "deployment" and isinstance(value, Mapping):
+    if name in ("deployment", "debugging") and isinstance(value, Mapping):
         parts = [f"{value.get('device', '?')}, {value.get('size', '?')} size, {value.get('threads', '?')} thread(s)"]
         if isinstance(value.get("frameworks"), Mapping) and value["frameworks"]:
             parts.append(_environment_value("frameworks", value["frameworks"]))
