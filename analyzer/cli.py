@@ -27,6 +27,11 @@ console = Console(width=None if sys.stdout.isatty() else 120)
 err_console = Console(stderr=True, width=None if sys.stderr.isatty() else 120)
 
 
+def flag(default: bool, *names: str, **options: object):
+    """A boolean option shown as a plain flag in --help (no "<bool>" placeholder)."""
+    return typer.Option(default, *names, metavar="", **options)
+
+
 #: -q / -v, set by the top-level options: 0 quiet, 1 normal, 2 verbose.
 VERBOSITY = {"level": 1}
 
@@ -106,7 +111,7 @@ def static_cmd(
     json_out: Optional[Path] = typer.Option(None, "--json", help="Also write the full results as JSON here."),
     task: Optional[List[str]] = typer.Option(None, "--task", "-t", help="Only these tasks (repeatable)."),
     framework: Optional[List[str]] = typer.Option(None, "--framework", "-f", help="Only these frameworks."),
-    no_cache: bool = typer.Option(False, "--no-cache", help="Measure every file afresh."),
+    no_cache: bool = flag(False, "--no-cache", help="Measure every file afresh."),
 ) -> None:
     """Measure the code of every implementation (never imports or runs it)."""
     from analyzer.corpus import CorpusError, discover
@@ -167,17 +172,17 @@ def run_cmd(
     threads: int = typer.Option(1, "--threads", help="Threads per framework, the same for all (0: every available "
                                 "core). One keeps timings reproducible on a shared or small machine."),
     out: Path = typer.Option(Path("results"), "--out", help="Folder for runs.jsonl and study.json."),
-    resume: bool = typer.Option(False, "--resume", help="Keep the records already in --out and run the rest."),
-    force: bool = typer.Option(False, "--force", help="Replace the records --out already holds (without it, a "
+    resume: bool = flag(False, "--resume", help="Keep the records already in --out and run the rest."),
+    force: bool = flag(False, "--force", help="Replace the records --out already holds (without it, a "
                                "folder holding results is refused unless --resume)."),
     timeout: float = typer.Option(300.0, "--timeout", help="Seconds one job may take before it is stopped."),
     root: Optional[Path] = typer.Option(None, "--root", help="A folder holding tasks/ and reference_impls/."),
-    sandbox: bool = typer.Option(True, "--sandbox/--no-sandbox", help="Run contributed code in the namespace "
+    sandbox: bool = flag(True, "--sandbox/--no-sandbox", help="Run contributed code in the namespace "
                                  "sandbox where the OS allows it (see the README's threat model)."),
-    fresh_workers: bool = typer.Option(False, "--fresh-workers", help="A new worker process for every job, so "
+    fresh_workers: bool = flag(False, "--fresh-workers", help="A new worker process for every job, so "
                                        "that nothing a job changes in its worker reaches the next (slower: every "
                                        "job pays its framework's import)."),
-    as_json: bool = typer.Option(False, "--json", help="Print JSON to stdout instead of tables."),
+    as_json: bool = flag(False, "--json", help="Print JSON to stdout instead of tables."),
 ) -> None:
     """Run every implementation in worker processes: check it against its oracle and time it. The study it writes
     also holds the static figures of the same implementations, so that `report` scores every dimension."""
@@ -292,14 +297,14 @@ def deploy_cmd(
     size: str = typer.Option("small", "--size", help="small (overhead-bound), medium (compute-bound on one CPU core) or full (GPU-sized)."),
     threads: int = typer.Option(1, "--threads", help="Threads per framework (0: every available core)."),
     out: Path = typer.Option(Path("results"), "--out", help="Folder for deployments.jsonl and study.json."),
-    resume: bool = typer.Option(False, "--resume", help="Keep the records already in --out and measure the rest."),
-    force: bool = typer.Option(False, "--force", help="Replace the records --out already holds (without it, a "
+    resume: bool = flag(False, "--resume", help="Keep the records already in --out and measure the rest."),
+    force: bool = flag(False, "--force", help="Replace the records --out already holds (without it, a "
                                "folder holding results is refused unless --resume)."),
 
     timeout: float = typer.Option(300.0, "--timeout", help="Seconds one export or reload may take."),
-    keep_artifacts: bool = typer.Option(False, "--keep-artifacts", help="Leave the artifacts in --out/artifacts."),
+    keep_artifacts: bool = flag(False, "--keep-artifacts", help="Leave the artifacts in --out/artifacts."),
     root: Optional[Path] = typer.Option(None, "--root", help="A folder holding tasks/ and reference_impls/."),
-    sandbox: bool = typer.Option(True, "--sandbox/--no-sandbox", help="Run contributed code in the namespace "
+    sandbox: bool = flag(True, "--sandbox/--no-sandbox", help="Run contributed code in the namespace "
                                  "sandbox where the OS allows it (see the README's threat model)."),
 ) -> None:
     """Ship every model task each way its framework offers, on the CPU: export it, reload the artifact in a fresh
@@ -336,15 +341,15 @@ def debug_cmd(
     fault: Optional[List[str]] = typer.Option(None, "--fault", help="Only these faults (default: all; see the "
                                               "README's debuggability section)."),
     out: Path = typer.Option(Path("results"), "--out", help="Folder for debug.jsonl, probes.jsonl and study.json."),
-    resume: bool = typer.Option(False, "--resume", help="Keep the records already in --out and measure the rest."),
-    force: bool = typer.Option(False, "--force", help="Replace the records --out already holds (without it, a "
+    resume: bool = flag(False, "--resume", help="Keep the records already in --out and measure the rest."),
+    force: bool = flag(False, "--force", help="Replace the records --out already holds (without it, a "
                                "folder holding results is refused unless --resume)."),
 
     timeout: float = typer.Option(120.0, "--timeout", help="Seconds one fault job may take."),
-    probes: bool = typer.Option(True, "--probes/--no-probes", help="Also run the print/breakpoint probe per "
+    probes: bool = flag(True, "--probes/--no-probes", help="Also run the print/breakpoint probe per "
                                 "framework and mode."),
     root: Optional[Path] = typer.Option(None, "--root", help="A folder holding tasks/ and reference_impls/."),
-    sandbox: bool = typer.Option(True, "--sandbox/--no-sandbox", help="Run contributed code in the namespace "
+    sandbox: bool = flag(True, "--sandbox/--no-sandbox", help="Run contributed code in the namespace "
                                  "sandbox where the OS allows it (see the README's threat model)."),
 ) -> None:
     """The debuggability pass alone: inject each fault (a wrong feature size, a missing batch axis, a wrong dtype,
@@ -533,7 +538,8 @@ def _report(study, out: Path, weights: Optional[Path]) -> None:
 def report_cmd(
     saved: Path = typer.Argument(..., help="A report.json, a study.json (scored first), or the JSON of "
                                  "`static PATH --json FILE` (your own paired code: its code dimensions scored)."),
-    out: Path = typer.Option(Path("report"), "--out", help="Folder for the rendered files."),
+    out: Optional[Path] = typer.Option(None, "--out", help="Folder for the rendered files (default: the folder "
+                                       "the saved file is in, where the study writes its own reports)."),
     fmt: List[str] = typer.Option(["json", "csv", "md", "html"], "--format", help="json, csv, md, html."),
     weights: Optional[Path] = typer.Option(None, "--weights", help="Weights TOML (for a study.json only)."),
 ) -> None:
@@ -567,7 +573,7 @@ def report_cmd(
         raise fail(f"{saved}: {exc}")
     console.print(report_group(report.scorecard, report.claims, report.rows, report.study.deployments,
                                report.profiles, report.study.debug, report.study.probes))
-    for path in write_report(report, out, fmt):
+    for path in write_report(report, out or saved.parent, fmt):
         console.print(f"wrote {path}", highlight=False, soft_wrap=True)
 
 
@@ -575,14 +581,14 @@ def report_cmd(
 def compare_cmd(
     old: Path = typer.Argument(..., help="The earlier study: a report.json, a study.json, or a folder with either."),
     new: Path = typer.Argument(..., help="The later study, likewise."),
-    markdown: bool = typer.Option(False, "--markdown", help="Print Markdown (for a pull-request comment)."),
-    show_all: bool = typer.Option(False, "--all", help="Also list the changes within the noise."),
+    markdown: bool = flag(False, "--markdown", help="Print Markdown (for a pull-request comment)."),
+    show_all: bool = flag(False, "--all", help="Also list the changes within the noise."),
     noise: float = typer.Option(0.10, "--noise", help="Relative change below which a figure without an interval "
                                 "(compile latency, memory) counts as noise (0.10 = 10%)."),
     fail_on_regression: Optional[float] = typer.Option(
         None, "--fail-on-regression", help="Exit with status 1 when a significant change makes a figure worse by "
         "more than this share (0.05 = 5%)."),
-    as_json: bool = typer.Option(False, "--json", help="Print JSON to stdout instead of tables."),
+    as_json: bool = flag(False, "--json", help="Print JSON to stdout instead of tables."),
 ) -> None:
     """Show what changed between two studies, pyperf-style: ratios in words, only the changes beyond the noise
     (95% intervals apart for timings, any change for exact figures), largest first; a geometric-mean summary per
@@ -622,7 +628,7 @@ def show_cmd(
     results: Optional[Path] = typer.Option(None, "--results", help="A report.json or study.json to take figures "
                                            "from (default: static figures measured now)."),
     root: Optional[Path] = typer.Option(None, "--root", help="A folder holding tasks/ and reference_impls/."),
-    as_json: bool = typer.Option(False, "--json", help="Print JSON to stdout instead of tables."),
+    as_json: bool = flag(False, "--json", help="Print JSON to stdout instead of tables."),
 ) -> None:
     """Put a task's implementations side by side, syntax-highlighted, with their figures under them (and the
     task's fault table when the results hold a debuggability pass). Nothing is scored: a task with one framework
@@ -665,7 +671,7 @@ def show_cmd(
 def validate_cmd(
     tasks: Optional[List[str]] = typer.Argument(None, help="Task ids (default: every task)."),
     mode: List[str] = typer.Option(["eager"], "--mode", "-m", help="Modes to run: eager, compiled."),
-    no_exec: bool = typer.Option(False, "--no-exec", help="Check layout, spec and parsing only; run nothing."),
+    no_exec: bool = flag(False, "--no-exec", help="Check layout, spec and parsing only; run nothing."),
     size: str = typer.Option("small", "--size", help="Input size: small, medium or full."),
     timeout: float = typer.Option(300.0, "--timeout", help="Seconds a run may go without finishing."),
     root: Optional[Path] = typer.Option(None, "--root", help="A folder holding tasks/ and reference_impls/ "
@@ -712,7 +718,7 @@ def new_cmd(
 def list_cmd(
     root: Optional[Path] = typer.Option(None, "--root", help="A folder holding tasks/ and reference_impls/ "
                                         "(default: the current folder if it has tasks/, else the project's)."),
-    as_json: bool = typer.Option(False, "--json", help="Print JSON to stdout instead of tables."),
+    as_json: bool = flag(False, "--json", help="Print JSON to stdout instead of tables."),
 ) -> None:
     """Show the catalog: task, category, frameworks and variants present."""
     from analyzer.reporting.console import print_catalog
@@ -768,11 +774,11 @@ def version_callback(value: bool) -> None:
 @app.callback(invoke_without_command=True)
 def root(
     ctx: typer.Context,
-    version: bool = typer.Option(False, "--version", callback=version_callback, is_eager=True,
+    version: bool = flag(False, "--version", callback=version_callback, is_eager=True,
                                  help="Print the version and exit."),
-    quiet: bool = typer.Option(False, "--quiet", "-q", help="No progress output (give it before a command: "
+    quiet: bool = flag(False, "--quiet", "-q", help="No progress output (give it before a command: "
                                "`usability-score -q run`)."),
-    verbose: bool = typer.Option(False, "--verbose", "-v", help="One line per finished job, in a terminal too."),
+    verbose: bool = flag(False, "--verbose", "-v", help="One line per finished job, in a terminal too."),
     out: Path = typer.Option(Path("results"), "--out", help="The study's folder (with no command)."),
     task: Optional[List[str]] = typer.Option(None, "--task", "-t", help="Only these tasks (with no command; "
                                              "repeatable)."),
@@ -785,19 +791,19 @@ def root(
     mode: List[str] = typer.Option(list(STUDY_MODES), "--mode", "-m", help="Modes of the study (with no command)."),
     size: List[str] = typer.Option(list(STUDY_SIZES), "--size", help="Input sizes of the study (with no command)."),
     device: str = typer.Option("auto", "--device", help="auto, cpu or cuda (with no command)."),
-    resume: bool = typer.Option(False, "--resume", help="Continue an interrupted study in --out."),
-    force: bool = typer.Option(False, "--force", help="Replace the results --out already holds (without it, a "
+    resume: bool = flag(False, "--resume", help="Continue an interrupted study in --out."),
+    force: bool = flag(False, "--force", help="Replace the results --out already holds (without it, a "
                                "folder holding results is refused unless --resume)."),
     rounds: int = typer.Option(1, "--rounds", help="Repeat the whole interleaved pass this many times and pool "
                                "the samples (steadier figures on a busy machine, each round as long as the first)."),
     weights: Optional[Path] = typer.Option(None, "--weights", help="A weights TOML (default: the shipped one)."),
-    deploy: bool = typer.Option(False, "--deploy", help="Also measure every model task's deployment paths (adds "
+    deploy: bool = flag(False, "--deploy", help="Also measure every model task's deployment paths (adds "
                                 "a few minutes; see `usability-score deploy`)."),
-    debug: bool = typer.Option(True, "--debug/--no-debug", help="Include the debuggability pass (injected faults "
+    debug: bool = flag(True, "--debug/--no-debug", help="Include the debuggability pass (injected faults "
                                "and the print/breakpoint probe; see `usability-score debug`)."),
-    sandbox: bool = typer.Option(True, "--sandbox/--no-sandbox", help="Run contributed code in the namespace "
+    sandbox: bool = flag(True, "--sandbox/--no-sandbox", help="Run contributed code in the namespace "
                                  "sandbox where the OS allows it (see the README's threat model)."),
-    fresh_workers: bool = typer.Option(False, "--fresh-workers", help="A new worker process for every job, so "
+    fresh_workers: bool = flag(False, "--fresh-workers", help="A new worker process for every job, so "
                                        "that nothing a job changes in its worker reaches the next (slower: every "
                                        "job pays its framework's import)."),
 ) -> None:

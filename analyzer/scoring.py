@@ -813,6 +813,17 @@ def _log_matrices(dimensions: Sequence[DimensionScore], frameworks: Sequence[str
     return result
 
 
+def dimension_interval(score: DimensionScore, *, resamples: int = 1000, seed: int = 0) -> tuple[float, float]:
+    """A 95% percentile bootstrap interval over tasks of one framework's dimension score (the geometric mean of its
+    relative values), for the reports' error bars."""
+    logs = np.log([t.relative for t in score.tasks])
+    if len(logs) < 2:
+        return score.score, score.score
+    draws = np.random.default_rng(seed).integers(0, len(logs), size=(resamples, len(logs)))
+    means = np.exp(logs[draws].mean(axis=1))
+    return float(np.percentile(means, 2.5)), float(np.percentile(means, 97.5))
+
+
 def composite(scores: Mapping[str, float], weights: Mapping[str, float]) -> float:
     """100 x the weighted mean of dimension scores, over the dimensions present in `scores`."""
     total = sum(weights[d] for d in scores)

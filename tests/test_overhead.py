@@ -104,4 +104,4 @@ def test_task_tables_show_the_primary_size_only() -> None:
     text = markdown(report)
     assert "## Tasks, small size" in text and "| a | torch | – | – | – | – | 1.1 | 0.4 |" in text
     page = html_report(report)
-    assert "<h2>Tasks, small size</h2>" in page and "<td class='num'>20.2" not in page
+    assert "<h2 id='s-tasks-small-size'>Tasks, small size</h2>" in page and "<td class='num'>20.2" not in page

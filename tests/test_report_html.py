@@ -145,3 +145,12 @@ def test_the_verdict_comes_first_then_contents_that_lead_somewhere(report) -> No
 def test_nothing_overflows_a_1280_pixel_window(page) -> None:
     assert page.evaluate("document.documentElement.scrollWidth") <= 1280
     assert page.locator("nav.toc a").count() == 6  # scorecard, dimensions, sensitivity, claims, tasks, environment
+
+
+def test_every_bar_carries_its_interval(report) -> None:
+    page = html_report(report)
+    charts = dict(re.findall(r"<svg class='chart' data-chart='(\w+)'(.*?)</svg>", page, flags=re.S))
+    whiskers = {name: svg.count("class='errorbar'") for name, svg in charts.items()}
+    # every dimension bar (a bootstrap over tasks) and every timed bar (the median's 95% interval); sizes have none
+    assert whiskers == {"dimensions": 27, "profile": 0, "size": 0, "time": 47}
+    assert "(95% interval " in charts["dimensions"] and "(95% interval " in charts["time"]

@@ -153,7 +153,7 @@ def test_fragile_verdicts_are_marked_in_markdown_and_html(fragile_report) -> Non
     assert "| ceremony | tensorflow | **fragile** | ceremony-distinct: torch |" in text
     assert "| conciseness | torch | robust | robust under 3 alternatives |" in text
     page = html_report(fragile_report)
-    assert "<h2>Sensitivity</h2>" in page
+    assert "<h2 id='s-sensitivity'>Sensitivity</h2>" in page
     assert "<td>ceremony</td><td>tensorflow</td><td><span class='contradicted'>fragile</span></td>" in page
     assert "<span class='best'>1.00† ▲</span>" in page
 

@@ -11,10 +11,11 @@ from __future__ import annotations
 import math
 import re
 from html import escape
-from typing import Iterable, Sequence
+from typing import Any, Iterable, Mapping, Sequence
 
 from analyzer import __version__
 from analyzer.model import DeployRecord
+from analyzer.api import catalog_categories
 from analyzer.reporting.files import Report
 from analyzer.reporting.scorecard import (
     BEST, COMPOSITE_HEADERS, DEPLOY_COLUMNS, DEPLOY_NOTE, FRAGILE, NONDETERMINISTIC, TASK_COLUMNS, UNSTABLE, WORST,
@@ -24,7 +25,9 @@ from analyzer.reporting.scorecard import (
     tasks_title, verdict_text,
 )
 from analyzer.overhead import SizeProfile
-from analyzer.scoring import DEFAULT_VARIANT, DIMENSIONS, HIGHER_IS_BETTER, Measurement, Scorecard
+from analyzer.scoring import (
+    DEFAULT_VARIANT, DIMENSIONS, HIGHER_IS_BETTER, Measurement, Scorecard, dimension_interval,
+)
 
 #: Okabe-Ito colours: distinguishable with the common colour-vision deficiencies.
 COLORS = {"torch": "#D55E00", "tensorflow": "#0072B2", "jax": "#009E73"}
@@ -70,7 +73,8 @@ def html_report(report: Report) -> str:
         body += ["<h2>Claims</h2>", claims_html(report)]
     size, at_size = at_primary_size(rows)
     body += [f"<h2>{esc(tasks_title(size))}</h2>", size_chart(rows, card.frameworks),
-             time_chart(at_size, card.frameworks), tasks_html(at_size, card.frameworks)]
+             time_chart(at_size, card.frameworks, _intervals(report.study, size)),
+             tasks_html(at_size, card.frameworks, catalog_categories())]
     profiles = report.profiles
     if profiles:
         body += ["<h2>Input sizes</h2>", sizes_html(profiles, card.frameworks)]
@@ -93,6 +97,12 @@ def html_report(report: Report) -> str:
         f"<title>usability-score report</title><style>{CSS}</style></head>\n<body>\n"
         + "\n".join(body) + "\n</body></html>\n"
     )
+
+
+def _intervals(study: Any, size: str) -> dict[tuple[str, str, str], tuple[float, float]]:
+    """(task, framework, mode) -> the 95% interval of the default implementation's median at `size`, seconds."""
+    return {(r.task, r.framework, r.mode): (r.timing.ci_low_s, r.timing.ci_high_s) for r in study.runs
+            if r.timing is not None and r.variant == DEFAULT_VARIANT and r.size == size}
 
 
 def _with_contents(body: list[str]) -> list[str]:
@@ -193,13 +203,21 @@ def claims_html(report: Report) -> str:
             + "<p class='note'>paired claims: Wilcoxon signed-rank over tasks, not corrected across claims</p>")
 
 
-def tasks_html(rows: Sequence[Measurement], frameworks: Sequence[str]) -> str:
+def tasks_html(rows: Sequence[Measurement], frameworks: Sequence[str],
+               categories: Mapping[str, str] | None = None) -> str:
+    """The task table, grouped by the tasks' categories (a heading row per category) when they are known."""
+    categories = {task: c for task, c in (categories or {}).items() if any(r.task == task for r in rows)}
     found = index(rows)
     order = {fw: i for i, fw in enumerate(frameworks)}
     keys = sorted({(r.task, r.framework, r.variant) for r in rows},
-                  key=lambda k: (k[0], k[2] != DEFAULT_VARIANT, order.get(k[1], len(order)), k[1], k[2]))
-    body = []
+                  key=lambda k: (categories.get(k[0], "~"), k[0], k[2] != DEFAULT_VARIANT,
+                                 order.get(k[1], len(order)), k[1], k[2]))
+    body, heading = [], None
     for task, fw, variant in keys:
+        category = categories.get(task, "")
+        if categories and category != heading:
+            heading = category
+            body.append([f"<strong>{esc(category or 'uncategorised')}</strong>", *[""] * (len(TASK_COLUMNS) + 2)])
         cells = []
         for metric, mode, _, _, scale in TASK_COLUMNS:
             m = found.get((task, fw, variant, mode, metric))
@@ -266,17 +284,22 @@ def dimension_chart(card: Scorecard) -> str:
     for i, dimension in enumerate(dims):
         x0 = left + group_w * i + group_w * 0.1
         for j, fw in enumerate(fws):
-            score = card.scores_of(dimension)[fw].score
+            found = card.scores_of(dimension)[fw]
+            score, (low, high) = found.score, dimension_interval(found, seed=card.settings.seed)
             h = plot_h * score
             parts.append(f"<rect class='bar' x='{x0 + bar_w * j:.1f}' y='{top + plot_h - h:.1f}' width='{bar_w:.1f}' "
                          f"height='{h:.1f}' fill='{color(fw, fws)}'><title>{esc(dimension_name(dimension))} · "
-                         f"{esc(fw)}: {score:.2f}</title></rect>")
+                         f"{esc(fw)}: {score:.2f} (95% interval {low:.2f}–{high:.2f})</title></rect>")
+            cx = x0 + bar_w * (j + 0.5)
+            parts.append(f"<line class='errorbar' x1='{cx:.1f}' x2='{cx:.1f}' y1='{top + plot_h * (1 - high):.1f}' "
+                         f"y2='{top + plot_h * (1 - low):.1f}' stroke='#222' stroke-width='1'/>")
         cx, ly = left + group_w * (i + 0.5), top + plot_h + 12
         parts.append(f"<text x='{cx:.1f}' y='{ly:.1f}' text-anchor='end' transform='rotate(-35 {cx:.1f} {ly:.1f})'>"
                      f"{esc(dimension_name(dimension))}</text>")
     parts += _legend(fws, left + group_w * len(dims) + 16, top)
     return _svg("dimensions", width, height, parts, "Score per dimension",
-                "score per dimension: geometric mean over tasks of the value relative to the best (1 = best)")
+                "score per dimension: geometric mean over tasks of the value relative to the best (1 = best); "
+                "whiskers: 95% bootstrap interval over tasks")
 
 
 def profile_chart(card: Scorecard) -> str:
@@ -314,11 +337,15 @@ def profile_chart(card: Scorecard) -> str:
                 "profile: each framework's dimension scores; the outer ring is 1 (best on every task)")
 
 
-def _hbar_chart(name: str, title: str, caption: str, groups: Sequence[tuple[str, list[tuple[str, str, float, float]]]],
+Bar = tuple[str, str, float, float, "tuple[float, float] | None"]  #: series, colour, opacity, value, interval
+
+
+def _hbar_chart(name: str, title: str, caption: str, groups: Sequence[tuple[str, list[Bar]]],
                 *, unit: str, log: bool, legend: list[str]) -> str:
-    """Horizontal grouped bars. groups: (label, [(series, colour, opacity, value)])."""
+    """Horizontal grouped bars, each with an optional interval drawn as a whisker. groups: (label, [Bar])."""
     left, top, plot_w, bar_h, gap, legend_w = 170.0, 10.0, 460.0, 7.0, 8.0, 150.0
-    values = [v for _, bars in groups for *_, v in bars if v > 0 or not log]
+    values = [v for _, bars in groups for *_, v, _ in bars if v > 0 or not log]
+    values += [end for _, bars in groups for *_, interval in bars if interval for end in interval if end > 0]
     low, high = _scale(values, log)
 
     def x_of(value: float) -> float:
@@ -334,11 +361,16 @@ def _hbar_chart(name: str, title: str, caption: str, groups: Sequence[tuple[str,
     for group, bars in groups:
         parts.append(f"<text x='{left - 6}' y='{y + len(bars) * bar_h / 2 + 4:.1f}' text-anchor='end'>"
                      f"{esc(group)}</text>")
-        for series, fill, opacity, value in bars:
+        for series, fill, opacity, value, interval in bars:
             w = max(x_of(value), 1.0) if value > 0 or not log else 1.0
+            said = f" (95% interval {number(interval[0])}–{number(interval[1])})" if interval else ""
             parts.append(f"<rect class='bar' x='{left}' y='{y:.1f}' width='{w:.1f}' height='{bar_h - 1}' "
                          f"fill='{fill}' fill-opacity='{opacity}'><title>{esc(group)} · {esc(series)}: "
-                         f"{number(value)} {esc(unit)}</title></rect>")
+                         f"{number(value)} {esc(unit)}{said}</title></rect>")
+            if interval and min(interval) > 0:
+                x1, x2 = left + x_of(interval[0]), left + x_of(interval[1])
+                parts.append(f"<line class='errorbar' x1='{x1:.1f}' x2='{x2:.1f}' y1='{y + bar_h / 2 - 0.5:.1f}' "
+                             f"y2='{y + bar_h / 2 - 0.5:.1f}' stroke='#222' stroke-width='1'/>")
             y += bar_h
         y += gap
     parts += legend
@@ -374,22 +406,30 @@ def _per_task(rows: Sequence[Measurement], frameworks: Sequence[str], metric: st
 def size_chart(rows: Sequence[Measurement], frameworks: Sequence[str]) -> str:
     """Per task, each framework's source lines of code."""
     sloc = _per_task(rows, frameworks, "sloc", "static")
-    groups = [(task, [(fw, color(fw, frameworks), 1.0, sloc[task][fw]) for fw in frameworks if fw in sloc[task]])
-              for task in sorted(sloc)]
+    groups = [(task, [(fw, color(fw, frameworks), 1.0, sloc[task][fw], None) for fw in frameworks
+                      if fw in sloc[task]]) for task in sorted(sloc)]
     return _hbar_chart("size", "Code size per task", "source lines of code per task (default implementations)",
                        groups, unit="lines", log=False, legend=_legend(frameworks, 650, 10))
 
 
-def time_chart(rows: Sequence[Measurement], frameworks: Sequence[str]) -> str:
-    """Per task, each framework's steady-state median time, eager (solid) and compiled (light), log scale."""
+def time_chart(rows: Sequence[Measurement], frameworks: Sequence[str],
+               intervals: Mapping[tuple[str, str, str], tuple[float, float]] | None = None) -> str:
+    """Per task, each framework's steady-state median time, eager (solid) and compiled (light), log scale, with the
+    95% interval of each median (`intervals`: (task, framework, mode) -> (low, high) seconds) as a whisker."""
+    intervals = intervals or {}
     modes = {mode: _per_task(rows, frameworks, "median_s", mode) for mode in ("eager", "compiled")}
     tasks = sorted(set(modes["eager"]) | set(modes["compiled"]))
     if not tasks:
         return "<p class='note' data-chart='time'>no timings in this study</p>"
+    def interval(task: str, fw: str, mode: str) -> tuple[float, float] | None:
+        found = intervals.get((task, fw, mode))
+        return (found[0] * 1000.0, found[1] * 1000.0) if found else None
+
     groups = [(task, [(f"{fw} {mode}", color(fw, frameworks), 1.0 if mode == "eager" else 0.45,
-                       modes[mode][task][fw] * 1000.0)
+                       modes[mode][task][fw] * 1000.0, interval(task, fw, mode))
                       for fw in frameworks for mode in ("eager", "compiled") if fw in modes[mode].get(task, {})])
               for task in tasks]
     legend = _legend(frameworks, 650, 10, [("compiled (light)", "#777777", 0.45)])
     return _hbar_chart("time", "Time per task", "steady-state median time per call in ms, log scale; solid eager, "
-                       "light compiled", groups, unit="ms", log=True, legend=legend)
+                       "light compiled; whiskers: 95% interval of the median", groups, unit="ms", log=True,
+                       legend=legend)

@@ -492,10 +492,11 @@ def deploy_status(record: DeployRecord) -> str:
 
 
 def byte_size(value: float | None) -> str:
-    """Bytes in B, KB, MB or GB (powers of 1000, as file managers show them); "-" when missing."""
+    """Bytes in B, KiB, MiB or GiB (powers of 1024, the unit of every memory figure in the reports); "-" when
+    missing."""
     if value is None:
         return "-"
-    for unit, scale in (("GB", 1e9), ("MB", 1e6), ("KB", 1e3)):
+    for unit, scale in (("GiB", 2**30), ("MiB", 2**20), ("KiB", 2**10)):
         if value >= scale:
             return f"{value / scale:.3g} {unit}"
     return f"{int(value)} B"
