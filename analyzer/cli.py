@@ -581,14 +581,16 @@ def report_cmd(
 def compare_cmd(
     old: Path = typer.Argument(..., help="The earlier study: a report.json, a study.json, or a folder with either."),
     new: Path = typer.Argument(..., help="The later study, likewise."),
-    markdown: bool = flag(False, "--markdown", help="Print Markdown (for a pull-request comment)."),
+    fmt: str = typer.Option("text", "--format", help="text (tables), md (Markdown, for a pull-request comment) or "
+                            "json, as `report --format` names them."),
+    markdown: bool = flag(False, "--markdown", help="The same as --format md."),
     show_all: bool = flag(False, "--all", help="Also list the changes within the noise."),
     noise: float = typer.Option(0.10, "--noise", help="Relative change below which a figure without an interval "
                                 "(compile latency, memory) counts as noise (0.10 = 10%)."),
     fail_on_regression: Optional[float] = typer.Option(
         None, "--fail-on-regression", help="Exit with status 1 when a significant change makes a figure worse by "
         "more than this share (0.05 = 5%)."),
-    as_json: bool = flag(False, "--json", help="Print JSON to stdout instead of tables."),
+    as_json: bool = flag(False, "--json", help="The same as --format json."),
 ) -> None:
     """Show what changed between two studies, pyperf-style: ratios in words, only the changes beyond the noise
     (95% intervals apart for timings, any change for exact figures), largest first; a geometric-mean summary per
@@ -598,6 +600,8 @@ def compare_cmd(
     from analyzer.reporting.compare import compare, comparison_markdown, comparison_renderable
     from analyzer.scoring import ScoringError
 
+    _check_choice("--format", fmt, ("text", "md", "json"))
+    markdown, as_json = markdown or fmt == "md", as_json or fmt == "json"
     if noise < 0 or (fail_on_regression is not None and fail_on_regression < 0):
         raise fail("--noise and --fail-on-regression: expected a share of at least 0 (0.05 = 5%)")
     try:

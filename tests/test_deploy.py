@@ -249,7 +249,7 @@ def test_the_console_deployment_table_shows_each_path_and_every_failure_with_its
     console.print(deployment_table(report.study.deployments))
     console.print(deployment_failures(report.study.deployments))
     lines = [line.split() for line in buffer.getvalue().splitlines()]
-    assert ["m0", "torch", "torch_export", "ok", "12.1", "KiB", "0.2", "0.3", "1", "14"] in lines
+    assert ["m0", "torch", "torch_export", "passed", "12.1", "KiB", "0.2", "0.3", "1", "14"] in lines
     assert ["tensorflow", "litert", "crashed", "12.1", "KiB", "0.2", "-", "-", "14"] in lines
     assert ["torch", "torchscript", "(legacy)", "crashed", "12.1", "KiB", "0.2", "-", "-", "14"] in lines
     assert f"m0 tensorflow/litert: crashed: {HOSTILE_REASON}" in buffer.getvalue()
@@ -259,7 +259,7 @@ def test_markdown_and_html_show_the_deployment_table_with_every_string_escaped()
     report = reported()
     text = markdown(report)
     assert "## Deployment" in text
-    assert "| m0 | torch | torch\\_export | ok | 12.1 KiB | 0.2 | 0.3 | 1 | 14 |" in text
+    assert "| m0 | torch | torch\\_export | passed | 12.1 KiB | 0.2 | 0.3 | 1 | 14 |" in text
     assert "<script>" not in text and "&lt;script&gt;" in text and "\\| \\*bold\\*" in text
     page = html_report(report)
     assert "<h2 id='s-deployment'>Deployment</h2>" in page and "<script>" not in page

@@ -142,8 +142,12 @@ def test_the_verdict_comes_first_then_contents_that_lead_somewhere(report) -> No
     assert all(f"<h2 id='{anchor}'>" in body for anchor in anchors)
 
 
-def test_nothing_overflows_a_1280_pixel_window(page) -> None:
+def test_nothing_overflows_a_1280_pixel_window(page, tmp_path) -> None:
     assert page.evaluate("document.documentElement.scrollWidth") <= 1280
+    shot = tmp_path / "report.png"
+    page.screenshot(path=str(shot), full_page=True)
+    png = shot.read_bytes()
+    assert png[:8] == b"\x89PNG\r\n\x1a\n" and int.from_bytes(png[16:20], "big") == 1280  # width, from IHDR
     assert page.locator("nav.toc a").count() == 6  # scorecard, dimensions, sensitivity, claims, tasks, environment
 
 

@@ -326,7 +326,7 @@ def _md_deployments(records: Sequence[DeployRecord]) -> str:
 
     ordered = deploy_order(records)
     rows = [[md(r.task), md(r.framework), md(path_label(r)),
-             "ok" if r.status == "passed" else f"**{md(deploy_status(r))}**", *[md(cell) for cell in deploy_cells(r)]]
+             "passed" if r.status == "passed" else f"**{md(deploy_status(r))}**", *[md(cell) for cell in deploy_cells(r)]]
             for r in ordered]
     headers = ["task", "framework", "path", "status", *[h for h, _ in DEPLOY_COLUMNS]]
     failures = [f"- {md(r.task)} {md(r.framework)}/{md(r.path)}: {md(deploy_status(r))}: {md(r.reason)}"

@@ -240,7 +240,7 @@ def deployments_html(records: Sequence[DeployRecord]) -> str:
     """Task by framework and path: ok or the failure with its reason, then the figures."""
     body = []
     for r in deploy_order(records):
-        status = ("<span class='supported'>ok</span>" if r.status == "passed"
+        status = ("<span class='supported'>passed</span>" if r.status == "passed"
                   else f"<span class='{'inconclusive' if r.status == 'skipped' else 'contradicted'}'>"
                        f"{esc(deploy_status(r))}</span>")
         reason = f"<span class='note'>{esc(r.reason)}</span>" if r.status != "passed" else ""
