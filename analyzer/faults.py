@@ -41,6 +41,8 @@ import numpy as np
 
 SHAPE, DTYPE, VALUE = "shape", "dtype", "value"
 FAMILIES = (SHAPE, DTYPE, VALUE)
+#: Where a faulted run can raise: setup() and load_weights(), its first call (compilation included), a later call.
+PHASES = ("setup", "first_call", "later_call")
 
 
 @dataclass(frozen=True)

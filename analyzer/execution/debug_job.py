@@ -20,12 +20,11 @@ from typing import Any
 from analyzer.contract import REQUIRED
 from analyzer.execution.harness import ContractError, framework_inputs, import_file, make_case, prepare
 from analyzer.execution.judge import save_arrays
-from analyzer.faults import FaultError, inject
+from analyzer.faults import PHASES, FaultError, inject
 from analyzer.spec import load_spec
 
 #: The most traceback text a record carries: its head (where it began) and its tail (the exception) are kept.
 MAX_TRACEBACK_CHARS = 20_000
-PHASES = ("setup", "first_call", "later_call")
 
 
 def fault_job(worker: Any, job: dict[str, Any]) -> dict[str, Any]:

@@ -92,7 +92,7 @@ class Judge:
         """A fault job's record as the parent believes it: `outcome` added, from the worker's traceback text
         ("raised") or from the outputs it handed over, classified here against the intended answer."""
         from analyzer.debugging import classify
-        from analyzer.execution.debug_job import PHASES
+        from analyzer.faults import PHASES
 
         status = record.get("status")
         if status not in ("raised", "returned"):
