@@ -170,6 +170,16 @@ def merge(*parts: Results) -> Results:
     are read side by side (to_frame), each scored on its own. Static figures come from the first part with them."""
     if not parts:
         raise ValueError("merge needs at least one study")
+    seen: dict[tuple[str, ...], str] = {}
+    for part in parts:  # one figure measured twice on one machine: two settings, or a shard merged twice
+        machine = machine_of(part.study.environment)
+        for run in part.study.runs:
+            key = (machine, run.task, run.framework, run.variant, run.mode, run.size, run.device, str(run.round))
+            if key in seen and seen[key] != part.source:
+                raise LoadError(f"{part.source} and {seen[key]} both hold {'/'.join(key[1:6])} measured on "
+                                f"{machine or 'the same machine'}: merge parts that measured different jobs "
+                                f"(shards), or machines")
+            seen[key] = part.source
     runs, deployments, debug, probes = [], [], [], []
     for part in parts:
         runs += part.study.runs
@@ -177,8 +187,10 @@ def merge(*parts: Results) -> Results:
         debug += part.study.debug
         probes += part.study.probes
     static = next((p.study.static for p in parts if p.study.static is not None), None)
-    environment = {"merged": [{"machine": machine_of(p.study.environment), "run_id": p.study.created,
-                               "source": p.source} for p in parts]}
+    first = {k: v for k, v in parts[0].study.environment.items() if k != "shard"}
+    environment = {**first, "merged": [{"machine": machine_of(p.study.environment), "run_id": p.study.created,
+                                        "shard": p.study.environment.get("shard", ""), "source": p.source}
+                                       for p in parts]}
     study = StudyResults(static=static, runs=tuple(runs), environment=environment,
                          created=max(p.study.created for p in parts), deployments=tuple(deployments),
                          debug=tuple(debug), probes=tuple(probes))

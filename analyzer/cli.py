@@ -173,6 +173,10 @@ def run_cmd(
                                 "core). One keeps timings reproducible on a shared or small machine."),
     out: Path = typer.Option(Path("results"), "--out", help="Folder for runs.jsonl and study.json."),
     resume: bool = flag(False, "--resume", help="Keep the records already in --out and run the rest."),
+    shard: Optional[str] = typer.Option(None, "--shard", help="K/N: run only the K-th of N balanced, deterministic "
+                                        "parts of the job list (for N machines; see the README's scaling out)."),
+    costs: Optional[Path] = typer.Option(None, "--costs", help="An earlier study.json whose job times balance the "
+                                         "shards (default: an estimate from each job's mode and size)."),
     force: bool = flag(False, "--force", help="Replace the records --out already holds (without it, a "
                                "folder holding results is refused unless --resume)."),
     timeout: float = typer.Option(300.0, "--timeout", help="Seconds one job may take before it is stopped."),
@@ -187,11 +191,11 @@ def run_cmd(
     """Run every implementation in worker processes: check it against its oracle and time it. The study it writes
     also holds the static figures of the same implementations, so that `report` scores every dimension."""
     plan = _run_plan(mode=mode, framework=framework, device=device, size=size, rounds=rounds, threads=threads,
-                     timeout=timeout, sandbox=sandbox, fresh_workers=fresh_workers)
+                     timeout=timeout, sandbox=sandbox, fresh_workers=fresh_workers, shard=shard)
     selected = _select_tasks(_catalog(root), task)
     skipped = _skipped_tasks(selected)
     static = _static_of(root, selected, plan.frameworks)  # a study of what it runs, whole: code figures included
-    records = _execute(selected, plan, out=out, resume=resume, static=static, force=force).runs
+    records = _execute(selected, plan, out=out, resume=resume, static=static, force=force, costs=costs).runs
     from analyzer.reporting.console import print_failures, run_table
 
     if as_json:
@@ -216,7 +220,17 @@ def _skipped_tasks(selected) -> list[str]:
     return [t.id for t in skipped]
 
 
-def _run_plan(*, mode, framework, device, size, rounds, threads, timeout, sandbox=True, fresh_workers=False):
+def _shard(text: Optional[str]):
+    from analyzer.sharding import ShardError, parse_shard
+
+    try:
+        return parse_shard(text) if text else None
+    except ShardError as exc:
+        raise fail(str(exc))
+
+
+def _run_plan(*, mode, framework, device, size, rounds, threads, timeout, sandbox=True, fresh_workers=False,
+              shard=None):
     from analyzer.environment import available_cores
     from analyzer.execution.runner import Limits
     from analyzer.spec import MODES, SIZES
@@ -235,10 +249,11 @@ def _run_plan(*, mode, framework, device, size, rounds, threads, timeout, sandbo
         raise fail(f"--timeout {timeout:g}: expected a positive number of seconds")
     return RunPlan(modes=tuple(dict.fromkeys(mode)), frameworks=_frameworks(framework), device=device,
                    sizes=tuple(dict.fromkeys(size)), threads=threads or available_cores(), rounds=rounds,
-                   limits=Limits(timeout_s=timeout, sandbox=sandbox, fresh_workers=fresh_workers))
+                   limits=Limits(timeout_s=timeout, sandbox=sandbox, fresh_workers=fresh_workers),
+                   shard=str(_shard(shard) or ""))
 
 
-def _execute(tasks, plan, *, out: Path, resume: bool, static=None, force: bool = False):
+def _execute(tasks, plan, *, out: Path, resume: bool, static=None, force: bool = False, costs: Optional[Path] = None):
     """Plan, run with a progress bar, save runs.jsonl and study.json, and return the study (rounds combined)."""
     from datetime import datetime, timezone
 
@@ -250,7 +265,7 @@ def _execute(tasks, plan, *, out: Path, resume: bool, static=None, force: bool =
         RUNS_FILE, ResumeError, combine_rounds, execute, load_runs, plan as make_plan, read_runs,
     )
 
-    planned = make_plan(tasks, plan)
+    planned = _sharded_runs(make_plan(tasks, plan), plan.shard, costs)
     versions: dict = {}
     if resume:  # the frameworks whose jobs all ran before keep the versions they reported then
         earlier = _saved_study(out)
@@ -279,6 +294,7 @@ def _execute(tasks, plan, *, out: Path, resume: bool, static=None, force: bool =
     combined = combine_rounds(records)
     environment = {**describe_machine(threads=plan.threads, device=plan.device), "frameworks": versions,
                    "modes": list(plan.modes), "sizes": list(plan.sizes), "rounds": plan.rounds,
+                   **({"shard": plan.shard} if plan.shard else {}),
                    "isolation": _isolation(plan.limits),
                    "interference": describe_interference(interference([r.timing for r in combined]))}
     study = StudyResults(static=static, runs=tuple(combined), environment=environment,
@@ -298,6 +314,8 @@ def deploy_cmd(
     threads: int = typer.Option(1, "--threads", help="Threads per framework (0: every available core)."),
     out: Path = typer.Option(Path("results"), "--out", help="Folder for deployments.jsonl and study.json."),
     resume: bool = flag(False, "--resume", help="Keep the records already in --out and measure the rest."),
+    shard: Optional[str] = typer.Option(None, "--shard", help="K/N: run only the K-th of N balanced, deterministic "
+                                        "parts of the job list (for N machines; see the README's scaling out)."),
     force: bool = flag(False, "--force", help="Replace the records --out already holds (without it, a "
                                "folder holding results is refused unless --resume)."),
 
@@ -322,7 +340,8 @@ def deploy_cmd(
             raise fail(f"--task: {', '.join(not_models)} define(s) no model (task.toml has no `model = true`)")
     saved = _saved_study(out)
     unreadable = saved is None and (out / "study.json").exists()
-    study = _deploy(selected, plan, out=out, resume=resume, study=saved, save=not unreadable, force=force)
+    study = _deploy(selected, plan, out=out, resume=resume, study=saved, save=not unreadable, force=force,
+                    shard=_shard(shard))
     console.print(deployment_table(study.deployments))
     console.print(deployment_failures(study.deployments))
     if unreadable:
@@ -342,6 +361,8 @@ def debug_cmd(
                                               "README's debuggability section)."),
     out: Path = typer.Option(Path("results"), "--out", help="Folder for debug.jsonl, probes.jsonl and study.json."),
     resume: bool = flag(False, "--resume", help="Keep the records already in --out and measure the rest."),
+    shard: Optional[str] = typer.Option(None, "--shard", help="K/N: run only the K-th of N balanced, deterministic "
+                                        "parts of the job list (for N machines; see the README's scaling out)."),
     force: bool = flag(False, "--force", help="Replace the records --out already holds (without it, a "
                                "folder holding results is refused unless --resume)."),
 
@@ -367,7 +388,8 @@ def debug_cmd(
                        f"see `usability-score validate`)")
     saved = _saved_study(out)
     unreadable = saved is None and (out / "study.json").exists()
-    study = _debug(selected, plan, out=out, resume=resume, study=saved, save=not unreadable, force=force)
+    study = _debug(selected, plan, out=out, resume=resume, study=saved, save=not unreadable, force=force,
+                   shard=_shard(shard))
     for table in to_rich(debug_tables(study.debug, study.probes)):
         console.print(table)
     if unreadable:
@@ -394,7 +416,7 @@ def _debug_plan(*, framework, mode, fault, timeout, probes=True, sandbox=True):
                      limits=Limits(timeout_s=timeout, sandbox=sandbox))
 
 
-def _debug(tasks, plan, *, out: Path, resume: bool, study=None, save: bool = True, force: bool = False):
+def _debug(tasks, plan, *, out: Path, resume: bool, study=None, save: bool = True, force: bool = False, shard=None):
     """Run the debuggability pass with a progress bar, save debug.jsonl and probes.jsonl, and return `study` (or a
     new one) with its records, saved to study.json unless told not to."""
     import dataclasses
@@ -409,7 +431,12 @@ def _debug(tasks, plan, *, out: Path, resume: bool, study=None, save: bool = Tru
     try:
         with OutputDir(out), JobProgress("debug") as progress:
             check_not_overwriting(out, (DEBUG_FILE,), resume=resume, force=force)
-            planned = make_plan(tasks, plan)
+            from analyzer.sharding import take
+
+            planned = take(make_plan(tasks, plan), shard, key=lambda p: "|".join(p.key),
+                           cost=lambda p: (2.0 if p.key[3] == "compiled" else 1.0) if p.job is not None else 0.0)
+            if shard is not None and shard.index != 1:  # the probes run once, in the first shard
+                plan = dataclasses.replace(plan, probes=False)
             progress.plan(len(planned) + len(plan.frameworks) * len(plan.modes) * plan.probes)
             records, probes = execute(planned, plan, out_dir=out, resume=resume, versions=versions,
                                       on_start=progress.start, on_record=lambda r: progress.done(_status(r)))
@@ -467,7 +494,7 @@ def _saved_study(out: Path):
         return None
 
 
-def _deploy(tasks, plan, *, out: Path, resume: bool, study=None, save: bool = True, force: bool = False):
+def _deploy(tasks, plan, *, out: Path, resume: bool, study=None, save: bool = True, force: bool = False, shard=None):
     """Measure the deployment paths with a progress bar, save deployments.jsonl, and return `study` (or a new one)
     with them, saved to study.json unless told not to."""
     import dataclasses
@@ -485,7 +512,10 @@ def _deploy(tasks, plan, *, out: Path, resume: bool, study=None, save: bool = Tr
     try:
         with OutputDir(out), JobProgress("deploy") as progress:
             check_not_overwriting(out, (DEPLOYMENTS_FILE,), resume=resume, force=force)
-            planned = make_plan(tasks, plan, out_dir=out)
+            from analyzer.sharding import take
+
+            planned = take(make_plan(tasks, plan, out_dir=out), shard, key=lambda p: "|".join(p.key),
+                           cost=lambda p: 10.0 if p.job is not None else 0.0)
             progress.plan(len(planned))
             records = execute(
                 planned, plan, out_dir=out, resume=resume, versions=versions,
@@ -626,6 +656,39 @@ def compare_cmd(
             raise typer.Exit(1)
 
 
+@app.command("merge")
+def merge_cmd(
+    parts: List[Path] = typer.Argument(..., help="Studies to merge: study.json files or folders holding one (shards "
+                                       "of one study, or the same study on several machines)."),
+    out: Path = typer.Option(Path("results"), "--out", help="Folder for the merged study.json and its reports."),
+    force: bool = flag(False, "--force", help="Replace a study.json --out already holds."),
+) -> None:
+    """Put studies together: the shards of one study (`--shard K/N` on N machines) into one that scores as a whole,
+    or the same study from several machines into one whose tidy frame keeps each record's machine and run id (it
+    then has one scorecard per machine: score each part). Records of the same job measured twice on one machine
+    are refused."""
+    from analyzer.api import LoadError, load, merge
+    from analyzer.reporting.files import build_report, write_report
+
+    try:
+        merged = merge(*(load(part) for part in parts))
+    except LoadError as exc:
+        raise fail(str(exc))
+    if (out / "study.json").exists() and not force:
+        raise fail(f"--out {out}: holds a study.json; replace it with --force, or choose another --out")
+    out.mkdir(parents=True, exist_ok=True)
+    (out / "study.json").write_text(json.dumps(merged.study.to_dict(), indent=1), encoding="utf-8")
+    console.print(f"merged {len(parts)} studies ({len(merged.study.runs)} runs, {len(merged.study.deployments)} "
+                  f"deployments, {len(merged.study.debug)} fault records) into {out / 'study.json'}",
+                  highlight=False, soft_wrap=True)
+    if len(merged.machines) > 1:
+        console.print(f"{len(merged.machines)} machines ({'; '.join(merged.machines)}): no single scorecard; read "
+                      f"them side by side with `analyzer.load('{out}').to_frame()`", highlight=False, soft_wrap=True)
+        return
+    for path in write_report(build_report(merged.study), out):
+        console.print(f"wrote {path}", highlight=False, soft_wrap=True)
+
+
 @app.command("show")
 def show_cmd(
     task: str = typer.Argument(..., help="A task id."),
@@ -738,6 +801,22 @@ def list_cmd(
     print_catalog(console, catalog)
 
 
+def _sharded_runs(planned: list, shard: str, costs: Optional[Path]) -> list:
+    """This machine's part of the planned runs (all of them without --shard), balanced by expected cost."""
+    from analyzer.sharding import earlier_costs, parse_shard, run_cost, take
+
+    if not shard:
+        return planned
+    earlier = {}
+    if costs is not None:
+        saved = _saved_study(costs.parent if costs.name == "study.json" else costs)
+        if saved is None:
+            raise fail(f"--costs {costs}: not a study.json this version reads")
+        earlier = earlier_costs(saved.runs)
+    return take(planned, parse_shard(shard), key=lambda p: "|".join(map(str, p.key)),
+                cost=lambda p: run_cost(p.key[3], p.key[4], earlier, p.key[:5]) if p.job is not None else 0.0)
+
+
 def _print_json(data: object) -> None:
     """JSON on stdout, nothing else: for scripts (`| jq`)."""
     sys.stdout.write(json.dumps(data, indent=1, default=str) + "\n")
@@ -790,6 +869,8 @@ def root(
                                                   "command; repeatable)."),
     threads: int = typer.Option(1, "--threads", help="Threads per framework (with no command; 0: every core)."),
     timeout: float = typer.Option(300.0, "--timeout", help="Seconds one job may take (with no command)."),
+    shard: Optional[str] = typer.Option(None, "--shard", help="K/N: only the K-th of N balanced parts of every "
+                                        "pass (with no command; for N machines, then `usability-score merge`)."),
     root_dir: Optional[Path] = typer.Option(None, "--root", help="A folder holding tasks/ and reference_impls/ "
                                             "(with no command; default: the current folder if it has tasks/)."),
     mode: List[str] = typer.Option(list(STUDY_MODES), "--mode", "-m", help="Modes of the study (with no command)."),
@@ -825,7 +906,7 @@ def root(
     selected = _select_tasks(_catalog(root_dir), task)
     _load_weights(weights)  # a bad weights file and bad flags are reported before the run spends its time
     plan = _run_plan(mode=mode, framework=framework, device=device, size=size, rounds=rounds, threads=threads,
-                     timeout=timeout, sandbox=sandbox, fresh_workers=fresh_workers)
+                     timeout=timeout, sandbox=sandbox, fresh_workers=fresh_workers, shard=shard)
     deploy_plan = _deploy_plan(framework=framework, path=None, size="small", threads=threads, timeout=timeout,
                                keep_artifacts=False, sandbox=sandbox) if deploy else None
     debug_plan = _debug_plan(framework=framework, mode=mode, fault=None, timeout=min(timeout, 120.0),
@@ -842,9 +923,9 @@ def root(
     static = _static_of(root_dir, selected, plan.frameworks)
     study = _execute(selected, plan, out=out, resume=resume, static=static, force=True)
     if deploy_plan is not None:
-        study = _deploy(selected, deploy_plan, out=out, resume=resume, study=study, force=True)
+        study = _deploy(selected, deploy_plan, out=out, resume=resume, study=study, force=True, shard=_shard(shard))
     if debug_plan is not None:
-        study = _debug(selected, debug_plan, out=out, resume=resume, study=study, force=True)
+        study = _debug(selected, debug_plan, out=out, resume=resume, study=study, force=True, shard=_shard(shard))
     records = study.runs
     print_static(console, static)
     console.print(run_table(records))

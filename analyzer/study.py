@@ -46,6 +46,7 @@ class RunPlan:
     policy: dict[str, Any] = dataclasses.field(default_factory=dict)
     timing: bool = True  #: time each passing run (validate only checks against the oracle)
     check_determinism: bool = True  #: compare a second fresh run with the first
+    shard: str = ""  #: "K/N" when this machine runs one part of the job list (analyzer.sharding); "" for all
 
 
 @dataclass(frozen=True)
@@ -113,7 +114,8 @@ def execute(planned: list[Planned], run_plan: RunPlan, *, out_dir: Path, resume:
     accelerators they saw, as the workers report them, are added to `versions`."""
     path = out_dir / RUNS_FILE
     conditions = {"device": run_plan.device, "threads": run_plan.threads, "timing": run_plan.timing,
-                  "check_determinism": run_plan.check_determinism, "policy": run_plan.policy}
+                  "check_determinism": run_plan.check_determinism, "policy": run_plan.policy,
+                  **({"shard": run_plan.shard} if run_plan.shard else {})}
     if resume:
         _check_conditions(out_dir / CONDITIONS_FILE, conditions)
     done = {record_key(r): r for r in load_runs(path)} if resume else {}
