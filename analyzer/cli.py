@@ -108,7 +108,8 @@ def _select_tasks(catalog, task_ids: Optional[List[str]]) -> list:
 @app.command("static")
 def static_cmd(
     path: Path = typer.Argument(Path("reference_impls"), help="A corpus folder of <task>/<framework>.py files."),
-    json_out: Optional[Path] = typer.Option(None, "--json", help="Also write the full results as JSON here."),
+    json_out: Optional[Path] = typer.Option(None, "--json", help="Also write the full results as JSON to this file; "
+                                            "`--json -` prints only the JSON, on stdout, as --json does elsewhere."),
     task: Optional[List[str]] = typer.Option(None, "--task", "-t", help="Only these tasks (repeatable)."),
     framework: Optional[List[str]] = typer.Option(None, "--framework", "-f", help="Only these frameworks."),
     no_cache: bool = flag(False, "--no-cache", help="Measure every file afresh."),
@@ -133,8 +134,11 @@ def static_cmd(
         raise fail(f"--task: no task {', '.join(unknown)} in {path}; found: {', '.join(corpus.tasks()) or 'none'}")
     report = analyze_corpus(corpus, tasks=task or [], frameworks=frameworks,
                             cache=None if no_cache else StaticCache())
-    print_static(console, report)
-    if json_out is not None:
+    if json_out == Path("-"):
+        sys.stdout.write(report.to_json() + "\n")
+    else:
+        print_static(console, report)
+    if json_out is not None and json_out != Path("-"):
         try:
             json_out.write_text(report.to_json(), encoding="utf-8")
         except OSError as exc:

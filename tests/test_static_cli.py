@@ -162,3 +162,10 @@ def test_report_scores_the_code_dimensions_of_a_users_own_paired_corpus(tmp_path
                                                                       "ceremony"}
     unweighted = runner.invoke(app, ["report", str(tmp_path / "static.json"), "--out", str(tmp_path / "r2")])
     assert unweighted.exit_code == 0 and "Verdict: no rank" in " ".join(unweighted.output.split())
+
+
+def test_static_json_to_stdout_prints_only_json(corpus: Path) -> None:
+    result = CliRunner().invoke(app, ["static", str(corpus), "--json", "-"])
+    assert result.exit_code == 0
+    data = json.loads(result.stdout)
+    assert data["schema_version"] == SCHEMA_VERSION and data["files"]
