@@ -69,19 +69,29 @@ class JobProgress:
         if self.bar is not None:
             self.bar.update(self.task, description=label)
 
-    def done(self, status: str) -> None:
+    def done(self, record: object) -> None:
+        """A record is in: advance the bar, or print its line (what it is, from the record itself, and its status)."""
         self.count += 1
         if self.bar is not None:
             self.bar.advance(self.task)
         elif self.lines:
             from analyzer.text import printable
 
-            err_console.print(f"[{self.count}/{self.total}] {self.verb} {printable(self.label)}: {printable(status)}",
-                              markup=False, highlight=False, soft_wrap=True)
+            status = str(getattr(record, "outcome", "") or getattr(record, "status", ""))
+            err_console.print(f"[{self.count}/{self.total}] {self.verb} {printable(_describe(record))}: "
+                              f"{printable(status)}", markup=False, highlight=False, soft_wrap=True)
 
 
-def _status(record: object) -> str:
-    return str(getattr(record, "outcome", "") or getattr(record, "status", ""))
+def _describe(record: object) -> str:
+    """What a record is about, in words: "mlp torch (fit) compiled small", "cnn tensorflow litert", ..."""
+    parts = [str(getattr(record, name, "") or "") for name in ("task", "framework")]
+    variant = getattr(record, "variant", "default")
+    if variant and variant != "default":
+        parts.append(f"({variant})")
+    parts += [str(getattr(record, name, "") or "") for name in ("path", "mode", "size", "fault")]
+    if not getattr(record, "task", ""):  # a probe
+        parts.insert(0, "probe")
+    return " ".join(part for part in parts if part)
 
 
 def fail(message: str, code: int = 2) -> "typer.Exit":
@@ -287,7 +297,7 @@ def _execute(tasks, plan, *, out: Path, resume: bool, static=None, force: bool =
             records = execute(
                 planned, plan, out_dir=out, resume=resume, versions=versions,
                 on_start=lambda p: progress.start(f"{p.key[0]} {p.key[1]} {p.key[3]} {p.key[4]}"),
-                on_record=lambda r: progress.done(_status(r)),
+                on_record=progress.done,
             )
     except (OutputDirError, ResumeError) as exc:
         raise fail(str(exc))
@@ -443,7 +453,7 @@ def _debug(tasks, plan, *, out: Path, resume: bool, study=None, save: bool = Tru
                 plan = dataclasses.replace(plan, probes=False)
             progress.plan(len(planned) + len(plan.frameworks) * len(plan.modes) * plan.probes)
             records, probes = execute(planned, plan, out_dir=out, resume=resume, versions=versions,
-                                      on_start=progress.start, on_record=lambda r: progress.done(_status(r)))
+                                      on_start=progress.start, on_record=progress.done)
     except OutputDirError as exc:
         raise fail(str(exc))
     except KeyboardInterrupt:
@@ -523,7 +533,7 @@ def _deploy(tasks, plan, *, out: Path, resume: bool, study=None, save: bool = Tr
             progress.plan(len(planned))
             records = execute(
                 planned, plan, out_dir=out, resume=resume, versions=versions,
-                on_start=lambda p: progress.start(" ".join(p.key)), on_record=lambda r: progress.done(_status(r)),
+                on_start=lambda p: progress.start(" ".join(p.key)), on_record=progress.done,
             )
     except OutputDirError as exc:
         raise fail(str(exc))

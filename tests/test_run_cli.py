@@ -228,8 +228,8 @@ def test_piped_output_gets_one_progress_line_per_job_and_quiet_none(tmp_path: Pa
                            timeout=300)
     assert piped.returncode == 0, piped.stderr
     assert piped.stderr.splitlines() == [
-        "[1/2] debug tiny_regression jax default eager nan_in_data: nonfinite",
-        "[2/2] debug tiny_regression jax default eager feature_off_by_one: raised"]
+        "[1/2] debug tiny_regression jax eager small nan_in_data: nonfinite",
+        "[2/2] debug tiny_regression jax eager small feature_off_by_one: raised"]
     quiet = subprocess.run([sys.executable, "-m", "analyzer", "-q", *command[3:], "--out", str(tmp_path / "b")],
                            cwd=ROOT, capture_output=True, text=True, timeout=300)
     assert quiet.returncode == 0 and quiet.stderr == ""
