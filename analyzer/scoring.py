@@ -335,6 +335,7 @@ class Coverage:
     weighted: tuple[str, ...]
     scored: tuple[str, ...]  #: weighted dimensions that have a score
     tasks: int  #: distinct tasks paired in at least one scored dimension
+    modes: tuple[str, ...] = ()  #: the run modes the scored figures come from ("eager", "compiled")
 
     @property
     def ranked(self) -> bool:
@@ -344,7 +345,7 @@ class Coverage:
 
     def describe(self) -> str:
         covers = (f"covers {len(self.scored)} of {len(self.weighted)} weighted dimensions and {self.tasks} "
-                  f"task{'s' * (self.tasks != 1)}")
+                  f"task{'s' * (self.tasks != 1)}" + (f" ({' and '.join(self.modes)})" if self.modes else ""))
         if self.ranked:
             return covers
         return (f"{covers}: too little for a rank (a rank needs {MIN_RANKED_TASKS} or more paired tasks and at least "
@@ -373,7 +374,9 @@ class Scorecard:
         weighted = tuple(d for d in DIMENSIONS if self.weights.get(d, 0.0) > 0)
         scored = tuple(d for d in weighted if d in self.scored_dimensions)
         tasks = {t.task for d in self.dimensions if d.dimension in scored for t in d.tasks}
-        return Coverage(weighted, scored, len(tasks))
+        ids = {m.metric for d in self.dimensions if d.dimension in scored for t in d.tasks for m in t.metrics}
+        modes = tuple(mode for mode in ("eager", "compiled") if any(f"@{mode}" in metric for metric in ids))
+        return Coverage(weighted, scored, len(tasks), modes)
 
     @property
     def verdicts(self) -> tuple[str, ...]:

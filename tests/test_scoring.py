@@ -428,14 +428,14 @@ def test_a_scorecard_says_what_it_covers_and_ranks_only_with_enough_evidence() -
     full = score_study(synthetic_study(n_tasks=6), EQUAL, settings=FAST)
     # synthetic studies have 9 of the 11 dimensions: no deployment, no debuggability
     assert full.coverage.tasks == 6 and full.coverage.ranked
-    assert full.coverage.describe() == "covers 9 of 11 weighted dimensions and 6 tasks"
+    assert full.coverage.describe() == "covers 9 of 11 weighted dimensions and 6 tasks (eager and compiled)"
     rows, best, worst = composite_rows(full)
     assert [row[0] for row in rows] == ["1", "2", "3"] and best and worst
     assert "composite" in full.verdicts
 
     few = score_study(synthetic_study(n_tasks=4), EQUAL, settings=FAST)
     assert few.coverage.tasks == 4 and not few.coverage.ranked
-    assert few.coverage.describe().startswith("covers 9 of 11 weighted dimensions and 4 tasks: too little for a rank")
+    assert few.coverage.describe().startswith("covers 9 of 11 weighted dimensions and 4 tasks (eager and compiled): too little for a rank")
     rows, best, worst = composite_rows(few)
     assert [(row[0], row[4]) for row in rows] == [("-", "-")] * 3 and not best and not worst
     assert "composite" not in few.verdicts and "speed" in few.verdicts
@@ -458,10 +458,10 @@ def test_the_written_verdict_says_when_a_rank_is_not_significant() -> None:
                            f"{first.ci_low:.1f}–{first.ci_high:.1f})")
     overlapping = [c for c in card.composites if c is not first and c.ci_high >= first.ci_low]
     assert ("the rank is not significant" in text) == bool(overlapping)
-    assert text.endswith("The scorecard covers 9 of 11 weighted dimensions and 8 tasks.")
+    assert text.endswith("The scorecard covers 9 of 11 weighted dimensions and 8 tasks (eager and compiled).")
     few = score_study(synthetic_study(n_tasks=3), EQUAL, settings=FAST)
     assert verdict_text(few).startswith("Verdict: no rank. This scorecard covers 9 of 11 weighted dimensions and 3 "
-                                        "tasks: too little for a rank")
+                                        "tasks (eager and compiled): too little for a rank")
 
 
 def test_a_clear_leader_is_called_significant() -> None:
