@@ -32,6 +32,18 @@ def flag(default: bool, *names: str, **options: object):
     return typer.Option(default, *names, metavar="", **options)
 
 
+def shard_option():
+    """--shard K/N, the same on run, deploy and debug."""
+    return typer.Option(None, "--shard", help="K/N: run only the K-th of N balanced, deterministic parts of the job "
+                        "list (for N machines; see the README's scaling out).")
+
+
+def force_option():
+    """--force, the same on run, deploy and debug."""
+    return flag(False, "--force", help="Replace the records --out already holds (without it, a folder holding "
+                "results is refused unless --resume).")
+
+
 #: -q / -v, set by the top-level options: 0 quiet, 1 normal, 2 verbose.
 VERBOSITY = {"level": 1}
 
@@ -187,12 +199,10 @@ def run_cmd(
                                 "core). One keeps timings reproducible on a shared or small machine."),
     out: Path = typer.Option(Path("results"), "--out", help="Folder for runs.jsonl and study.json."),
     resume: bool = flag(False, "--resume", help="Keep the records already in --out and run the rest."),
-    shard: Optional[str] = typer.Option(None, "--shard", help="K/N: run only the K-th of N balanced, deterministic "
-                                        "parts of the job list (for N machines; see the README's scaling out)."),
+    shard: Optional[str] = shard_option(),
     costs: Optional[Path] = typer.Option(None, "--costs", help="An earlier study.json whose job times balance the "
                                          "shards (default: an estimate from each job's mode and size)."),
-    force: bool = flag(False, "--force", help="Replace the records --out already holds (without it, a "
-                               "folder holding results is refused unless --resume)."),
+    force: bool = force_option(),
     timeout: float = typer.Option(300.0, "--timeout", help="Seconds one job may take before it is stopped."),
     root: Optional[Path] = typer.Option(None, "--root", help="A folder holding tasks/ and reference_impls/."),
     sandbox: bool = flag(True, "--sandbox/--no-sandbox", help="Run contributed code in the namespace "
@@ -328,11 +338,8 @@ def deploy_cmd(
     threads: int = typer.Option(1, "--threads", help="Threads per framework (0: every available core)."),
     out: Path = typer.Option(Path("results"), "--out", help="Folder for deployments.jsonl and study.json."),
     resume: bool = flag(False, "--resume", help="Keep the records already in --out and measure the rest."),
-    shard: Optional[str] = typer.Option(None, "--shard", help="K/N: run only the K-th of N balanced, deterministic "
-                                        "parts of the job list (for N machines; see the README's scaling out)."),
-    force: bool = flag(False, "--force", help="Replace the records --out already holds (without it, a "
-                               "folder holding results is refused unless --resume)."),
-
+    shard: Optional[str] = shard_option(),
+    force: bool = force_option(),
     timeout: float = typer.Option(300.0, "--timeout", help="Seconds one export or reload may take."),
     keep_artifacts: bool = flag(False, "--keep-artifacts", help="Leave the artifacts in --out/artifacts."),
     root: Optional[Path] = typer.Option(None, "--root", help="A folder holding tasks/ and reference_impls/."),
@@ -352,17 +359,23 @@ def deploy_cmd(
         not_models = [t.id for t in selected if t.spec is None or not t.spec.model]
         if not_models:
             raise fail(f"--task: {', '.join(not_models)} define(s) no model (task.toml has no `model = true`)")
-    saved = _saved_study(out)
-    unreadable = saved is None and (out / "study.json").exists()
-    study = _deploy(selected, plan, out=out, resume=resume, study=saved, save=not unreadable, force=force,
-                    shard=_shard(shard))
+    study, written = _into_saved_study(out, DEPLOYMENTS_FILE, lambda saved, save: _deploy(
+        selected, plan, out=out, resume=resume, study=saved, save=save, force=force, shard=_shard(shard)))
     console.print(deployment_table(study.deployments))
     console.print(deployment_failures(study.deployments))
+    console.print(written, highlight=False, soft_wrap=True)
+
+
+def _into_saved_study(out: Path, records_file: str, measure):
+    """Run a pass that adds its records to --out's study.json (a new study when there is none; one this version
+    cannot read is left alone): measure(saved study or None, save) -> study. Returns the study and the line that
+    says what was written."""
+    saved = _saved_study(out)
+    unreadable = saved is None and (out / "study.json").exists()
+    study = measure(saved, not unreadable)
     if unreadable:
-        console.print(f"wrote {out / DEPLOYMENTS_FILE}; left {out / 'study.json'} alone: this version cannot read it",
-                      highlight=False, soft_wrap=True)
-    else:
-        console.print(f"wrote {out / DEPLOYMENTS_FILE} and {out / 'study.json'}", highlight=False, soft_wrap=True)
+        return study, f"wrote {out / records_file}; left {out / 'study.json'} alone: this version cannot read it"
+    return study, f"wrote {out / records_file} and {out / 'study.json'}"
 
 
 @app.command("debug")
@@ -375,11 +388,8 @@ def debug_cmd(
                                               "README's debuggability section)."),
     out: Path = typer.Option(Path("results"), "--out", help="Folder for debug.jsonl, probes.jsonl and study.json."),
     resume: bool = flag(False, "--resume", help="Keep the records already in --out and measure the rest."),
-    shard: Optional[str] = typer.Option(None, "--shard", help="K/N: run only the K-th of N balanced, deterministic "
-                                        "parts of the job list (for N machines; see the README's scaling out)."),
-    force: bool = flag(False, "--force", help="Replace the records --out already holds (without it, a "
-                               "folder holding results is refused unless --resume)."),
-
+    shard: Optional[str] = shard_option(),
+    force: bool = force_option(),
     timeout: float = typer.Option(120.0, "--timeout", help="Seconds one fault job may take."),
     probes: bool = flag(True, "--probes/--no-probes", help="Also run the print/breakpoint probe per "
                                 "framework and mode."),
@@ -400,17 +410,11 @@ def debug_cmd(
         if undeclared:
             raise fail(f"--task: {', '.join(undeclared)} declare(s) no [debug] data in task.toml (or has problems; "
                        f"see `usability-score validate`)")
-    saved = _saved_study(out)
-    unreadable = saved is None and (out / "study.json").exists()
-    study = _debug(selected, plan, out=out, resume=resume, study=saved, save=not unreadable, force=force,
-                   shard=_shard(shard))
+    study, written = _into_saved_study(out, DEBUG_FILE, lambda saved, save: _debug(
+        selected, plan, out=out, resume=resume, study=saved, save=save, force=force, shard=_shard(shard)))
     for table in to_rich(debug_tables(study.debug, study.probes)):
         console.print(table)
-    if unreadable:
-        console.print(f"wrote {out / DEBUG_FILE}; left {out / 'study.json'} alone: this version cannot read it",
-                      highlight=False, soft_wrap=True)
-    else:
-        console.print(f"wrote {out / DEBUG_FILE} and {out / 'study.json'}", highlight=False, soft_wrap=True)
+    console.print(written, highlight=False, soft_wrap=True)
 
 
 def _debug_plan(*, framework, mode, fault, timeout, probes=True, sandbox=True):
