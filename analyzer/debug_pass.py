@@ -73,8 +73,10 @@ def plan(tasks: Iterable[CatalogTask], debug_plan: DebugPlan) -> list[PlannedFau
         for framework in debug_plan.frameworks[shift:] + debug_plan.frameworks[:shift]:
             impl = next((i for i in task.implementations
                          if (i.framework, i.variant) == (framework, DEFAULT_VARIANT)), None)
+            if impl is None:
+                continue
             for mode in debug_plan.modes:
-                for fault in debug_plan.faults if impl is not None else ():
+                for fault in debug_plan.faults:
                     planned.append(_planned(task, impl, mode, fault, debug_plan))
     return planned
 

@@ -43,6 +43,11 @@ SILENT = ("silent_wrong", "silent_shape", "nonfinite")
 #: Score of each outcome; `raised` is the base of an error, to which LOCALISED and INFORMATIVE add.
 SCORES = {"handled": 1.0, "raised": 0.4, "nonfinite": 0.1, "silent_shape": 0.1, "silent_wrong": 0.0}
 LOCALISED, INFORMATIVE = 0.3, 0.3
+#: Passes of the data flow over a file at most (each pass follows the flow one more step through the whole file).
+MAX_FLOW_PASSES = 64
+#: The most traceback text the parent parses: the worker caps its own at 20,000 characters, but the worker runs
+#: contributed code and its record is not trusted to keep to that.
+MAX_TRACEBACK_CHARS = 40_000
 #: The functions the harness calls: a call the analysis cannot resolve is never one of them.
 CONTRACT = frozenset((*REQUIRED, *OPTIONAL))
 _ANSI = re.compile(r"\x1b\[[0-9;]*[A-Za-z]")
@@ -171,11 +176,13 @@ def flow_lines(source: str, keys: Sequence[str]) -> frozenset[int]:
             functions.setdefault(node.name, []).append(node)
     indirect = _indirect_callees(tree)
     taint = _Taint(set(keys), _imported(tree))
-    changed = True
-    while changed:
+    nodes = list(ast.walk(tree))
+    for _ in range(MAX_FLOW_PASSES):  # real code settles in a few; a contrived file must not hold the parent
         changed = False
-        for node in ast.walk(tree):
+        for node in nodes:
             changed |= taint.visit(node, functions, indirect)
+        if not changed:
+            break
     lines: set[int] = set()
     for node in ast.walk(tree):
         if isinstance(node, ast.stmt) and not isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef,
@@ -317,7 +324,7 @@ class Diagnosis:
 
 def diagnose(traceback_text: str, impl_path: str, source: str, targets: Sequence[str], sizes: Iterable[int],
              words: Iterable[str]) -> Diagnosis:
-    parsed = parse_traceback(_ANSI.sub("", traceback_text))  # Keras colours its messages
+    parsed = parse_traceback(_ANSI.sub("", traceback_text[:MAX_TRACEBACK_CHARS]))  # Keras colours its messages
     line = deepest_user_line(parsed, impl_path)
     lines = source.splitlines()
     text = lines[line - 1].strip() if line and 0 < line <= len(lines) else ""

@@ -274,3 +274,14 @@ def test_a_debug_table_naming_inputs_the_oracle_does_not_make_is_the_tasks_probl
     # Decided by the oracle's process before any worker starts: no framework is needed to say so.
     assert [(r.status, r.reason) for r in records] == [
         ("crashed", "task.toml [debug] names input(s) images, which the oracle does not make (it makes w, x, y)")]
+
+
+def test_a_contrived_file_cannot_hold_the_parent_in_the_data_flow() -> None:
+    """A chain of 3,000 assignments written backwards would need 3,000 passes: the flow stops after its bound."""
+    import time
+
+    chain = "\n".join(f"v{i} = v{i + 1}" for i in range(3000)) + '\nv3000 = inputs["x"]\n'
+    started = time.perf_counter()
+    lines = flow_lines(chain, ["x"])
+    assert time.perf_counter() - started < 30
+    assert 3001 in lines and 3000 in lines and 1 not in lines  # followed some steps, not all 3,000
