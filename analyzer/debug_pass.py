@@ -201,7 +201,13 @@ def to_record(base: dict[str, Any], raw: dict[str, Any], entry: dict[str, Any], 
     if outcome == "raised":
         found = diagnose(str(raw.get("traceback", "")), impl_path, source,
                          _strings(entry.get("targets")), _ints(entry.get("sizes")), _strings(entry.get("words")))
-        values.update(dataclasses.asdict(found), phase=str(raw.get("phase", "")))
+        if found.in_plumbing:  # no verdict on the user's code: listed with the jobs that reached none
+            first = local_paths_out(found.message, impl_path).splitlines()[:1] or [""]
+            return DebugRecord(**base, status="crashed", warnings=values["warnings"], warning=values["warning"],
+                               reason=printable(f"the fault reached {found.entry}(), the harness's plumbing, before "
+                                                f"the user's code: {first[0]}")[:500])
+        values.update({k: v for k, v in dataclasses.asdict(found).items() if k != "entry"},
+                      phase=str(raw.get("phase", "")))
         values.update(message=printable(local_paths_out(found.message, impl_path)),
                       user_source=printable(found.user_source))
         values["score"] = fault_score(outcome, found.localised, found.informative)

@@ -34,7 +34,7 @@ from typing import Iterable, Mapping, Sequence
 
 import numpy as np
 
-from analyzer.contract import OPTIONAL, REQUIRED
+from analyzer.contract import OPTIONAL, PLUMBING, REQUIRED
 from analyzer.execution.checks import compare
 from analyzer.spec import Tolerance
 
@@ -320,6 +320,13 @@ class Diagnosis:
     user_source: str
     localised: bool
     informative: bool
+    entry: str = ""  #: the contract function the harness had called when it raised (the outermost frame in the file)
+
+    @property
+    def in_plumbing(self) -> bool:
+        """It raised inside the harness's plumbing (load_weights, result, export), not the user's code: the fault
+        met the harness's own conversion, which says nothing of the framework."""
+        return self.entry in PLUMBING
 
 
 def diagnose(traceback_text: str, impl_path: str, source: str, targets: Sequence[str], sizes: Iterable[int],
@@ -334,6 +341,7 @@ def diagnose(traceback_text: str, impl_path: str, source: str, targets: Sequence
         user_line=line, user_source=text[:200],
         localised=line is not None and line in flow_lines(source, targets),
         informative=names_fault("\n".join(parsed.messages), sizes, words),
+        entry=next((f.function for block in reversed(parsed.frames) for f in block if f.file == impl_path), ""),
     )
 
 

@@ -285,3 +285,13 @@ def test_a_contrived_file_cannot_hold_the_parent_in_the_data_flow() -> None:
     lines = flow_lines(chain, ["x"])
     assert time.perf_counter() - started < 30
     assert 3001 in lines and 3000 in lines and 1 not in lines  # followed some steps, not all 3,000
+
+
+def test_an_error_raised_in_the_harness_plumbing_is_not_the_users(tmp_path: Path) -> None:
+    impl = str(tmp_path / "impl.py")
+    text = (f'Traceback (most recent call last):\n  File "/work/analyzer/execution/harness.py", line 9, in prepare\n'
+            f'    loaded = load(state, inputs)\n  File "{impl}", line 11, in load_weights\n'
+            f'    w = t["wq"].reshape(embed, embed)\nRuntimeError: shape \'[33, 33]\' is invalid for input of size 1024\n')
+    found = diagnose(text, impl, FLOW, ["x"], [33], [])
+    assert found.entry == "load_weights" and found.in_plumbing
+    assert not diagnose(CHAINED, IMPL, FLOW, ["x"], [33], []).in_plumbing  # run() is the user's code

@@ -19,7 +19,7 @@ def setup(inputs, device):
 
 def load_weights(state, inputs):
     t = {name: torch.from_numpy(array) for name, array in inputs.items()}
-    embed = t["x"].shape[-1]
+    embed = t["wq"].shape[0]  # from the weights: the data is not the model's definition
     # Per-head kernels (embed, heads, head_dim) flatten to (in, out); torch stores (out, in), q, k, v stacked.
     state["model"].load_state_dict({
         "in_proj_weight": torch.cat([t[w].reshape(embed, embed).T for w in ("wq", "wk", "wv")]),

@@ -17,7 +17,7 @@ def setup(inputs, device):
 
 def load_weights(state, inputs):
     t = {name: torch.from_numpy(array) for name, array in inputs.items()}
-    embed = t["x"].shape[-1]
+    embed = t["wq"].shape[0]  # from the weights: the data is not the model's definition
     # Canonical kernels are (in, out) with per-head attention kernels; torch stores (out, in), q, k, v stacked.
     state["model"].load_state_dict({
         "self_attn.in_proj_weight": torch.cat([t[w].reshape(embed, embed).T for w in ("wq", "wk", "wv")]),
