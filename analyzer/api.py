@@ -17,6 +17,7 @@ is asked for).
 
 from __future__ import annotations
 
+import dataclasses
 import math
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -58,19 +59,27 @@ class Results:
     @property
     def machines(self) -> tuple[str, ...]:
         """The machines its records come from."""
-        found = (machine_of(p.study.environment) for p in self.parts) if self.parts else [
-            machine_of(self.study.environment)]
-        return tuple(dict.fromkeys(found))
+        return self.study.machines
 
-    def report(self, *, weights: Path | str | None = None, claims: Path | str | None = None) -> Report:
-        """The scored study: the saved report when read from one and no other weights or claims are asked for,
-        else scored now (shipped weights and claims unless paths are given)."""
-        if self.saved is not None and weights is None and claims is None:
+    def report(self, *, weights: Path | str | None = None, claims: Path | str | None = None,
+               machine: str = "") -> Report:
+        """The scored study: the saved report when read from one and no other weights, claims or machine are asked
+        for, else scored now (shipped weights and claims unless paths are given). A study of several machines is
+        scored on `machine` (a name or a part of one, see machine_named), by default the one with the most passed
+        runs."""
+        if self.saved is not None and weights is None and claims is None and not machine:
             return self.saved
-        if len(self.machines) > 1:
-            raise LoadError(f"{self.source}: records of {len(self.machines)} machines ({'; '.join(self.machines)}) "
-                            f"have one scorecard each: score each part, or compare them in to_frame()")
-        return build_report(self.study, weights_path=weights, claims_path=claims)
+        settings = ScoringSettings(machine=self.machine_named(machine)) if machine else ScoringSettings()
+        return build_report(self.study, weights_path=weights, claims_path=claims, settings=settings)
+
+    def machine_named(self, text: str) -> str:
+        """The one machine of the study whose name is `text` or contains it (case-insensitive)."""
+        exact = [m for m in self.machines if m == text]
+        found = exact or [m for m in self.machines if text.lower() in m.lower()]
+        if len(found) != 1:
+            said = "no machine" if not found else f"{len(found)} machines"
+            raise LoadError(f"{self.source}: {said} named like {text!r}; its machines: {'; '.join(self.machines)}")
+        return found[0]
 
     def scorecard(self, **options: Any) -> Scorecard:
         return self.report(**options).scorecard
@@ -80,7 +89,7 @@ class Results:
 
     def measurements(self) -> tuple[Measurement, ...]:
         settings = self.saved.scorecard.settings if self.saved else ScoringSettings()
-        return measurements(self.study, device=settings.device, size=settings.size)
+        return measurements(self.study, device=settings.device, machine=settings.machine, size=settings.size)
 
     def to_frame(self) -> "pandas.DataFrame":
         """One row per measurement (COLUMNS): static figures, run figures per mode and size (median_s with its 95%
@@ -90,11 +99,22 @@ class Results:
 
         if self.parts:
             return pd.concat([part.to_frame() for part in self.parts], ignore_index=True)
+        if len(self.study.machines) > 1:  # one study of several machines (a Ray cluster, a merged study read back)
+            return pd.concat([self.on_machine(m).to_frame() for m in self.study.machines], ignore_index=True)
         return pd.DataFrame(self._records(), columns=list(COLUMNS))
+
+    def on_machine(self, machine: str) -> "Results":
+        """The part of the study measured on one machine (its static figures, deployments and debuggability pass
+        included), as a study of its own."""
+        runs = tuple(r for r in self.study.runs if (r.machine or self.study.machine) == machine)
+        environment = {**self.study.environment, "machine": machine}
+        study = dataclasses.replace(self.study, runs=runs, environment=environment)
+        return Results(study, f"{self.source} on {machine}", None, self.categories)
 
     def _records(self) -> Iterable[tuple[Any, ...]]:
         runs = {(r.task, r.framework, r.variant, r.mode, r.size): r for r in self.study.runs}
-        machine, run_id = machine_of(self.study.environment), self.study.created
+        machine = self.study.environment.get("machine") or self.study.machine
+        run_id = self.study.created
         for row in sorted(self.measurements(), key=lambda r: (r.task, r.framework, r.variant, r.mode, r.size,
                                                               r.metric)):
             run = runs.get((row.task, row.framework, row.variant, row.mode, row.size))
@@ -164,31 +184,41 @@ def load(path: Path | str) -> Results:
     return Results(study, str(path), None, catalog_categories())
 
 
-def merge(*parts: Results) -> Results:
-    """One study from several (machines, shards, runs): every record kept, and each row of its frame still names
-    the machine and run it came from. Parts of one machine (shards) score as one study; parts of several machines
-    are read side by side (to_frame), each scored on its own. Static figures come from the first part with them."""
+def merge(*parts: Results, allow_mixed: bool = False) -> Results:
+    """One study from several (machines, shards, runs): every record kept, each run naming the machine it was
+    measured on, so that the merged study, written and read back, still tells them apart. Parts of one machine
+    (shards) score as one study; a study of several machines is scored on one of them (ScoringSettings.machine)
+    and read across machines in the report's Machines section and in to_frame(). Static figures come from the first
+    part with them.
+
+    Refused: a job measured twice on one machine (two settings, or a shard merged twice), and, unless
+    `allow_mixed`, parts measured under different settings (MERGE_SETTINGS: threads, device, precision, the
+    versions of usability-score and of the frameworks), whose figures would not measure the same thing."""
     if not parts:
         raise ValueError("merge needs at least one study")
+    if not allow_mixed and (differ := mixed_settings(parts)):
+        raise LoadError(f"{differ}; merge studies measured the same way, or pass --allow-mixed to keep them "
+                        f"together anyway")
     seen: dict[tuple[str, ...], str] = {}
-    for part in parts:  # one figure measured twice on one machine: two settings, or a shard merged twice
-        machine = machine_of(part.study.environment)
+    runs = []
+    for part in parts:
         for run in part.study.runs:
+            machine = run.machine or part.study.machine
             key = (machine, run.task, run.framework, run.variant, run.mode, run.size, run.device, str(run.round))
             if key in seen and seen[key] != part.source:
                 raise LoadError(f"{part.source} and {seen[key]} both hold {'/'.join(key[1:6])} measured on "
                                 f"{machine or 'the same machine'}: merge parts that measured different jobs "
                                 f"(shards), or machines")
             seen[key] = part.source
-    runs, deployments, debug, probes = [], [], [], []
+            runs.append(dataclasses.replace(run, machine=machine))
+    deployments, debug, probes = [], [], []
     for part in parts:
-        runs += part.study.runs
         deployments += part.study.deployments
         debug += part.study.debug
         probes += part.study.probes
     static = next((p.study.static for p in parts if p.study.static is not None), None)
     first = {k: v for k, v in parts[0].study.environment.items() if k != "shard"}
-    environment = {**first, "merged": [{"machine": machine_of(p.study.environment), "run_id": p.study.created,
+    environment = {**first, "merged": [{"machine": p.study.machine, "run_id": p.study.created,
                                         "shard": p.study.environment.get("shard", ""), "source": p.source}
                                        for p in parts]}
     study = StudyResults(static=static, runs=tuple(runs), environment=environment,
@@ -199,10 +229,33 @@ def merge(*parts: Results) -> Results:
     return Results(study, " + ".join(p.source for p in parts), None, categories, flat)
 
 
-def machine_of(environment: Mapping[str, Any]) -> str:
-    """A short name of the machine a study ran on: its CPU model and GPUs."""
-    gpus = [str(g.get("name", "")) for g in environment.get("gpus", ()) if isinstance(g, dict)]
-    return " + ".join(filter(None, [str(environment.get("cpu", "")), *gpus]))
+#: Environment entries that must agree between the parts of a merged study (differences in the machine itself, CPU
+#: and GPUs, are what a merge of machines is for; a framework's local build label, "+cpu" or "+cu126", is too).
+MERGE_SETTINGS = ("analyzer", "threads_per_framework", "device_requested", "precision", "frameworks")
+
+
+def mixed_settings(parts: Iterable[Results]) -> str:
+    """'' when the parts were measured the same way, else what differs, in words (a framework absent from a part,
+    one that ran only some frameworks, differs from nothing)."""
+    parts = list(parts)
+    for name in MERGE_SETTINGS:
+        values = {p.source: _settings(p.study.environment, name) for p in parts}
+        for item in sorted({item for found in values.values() for item in found}):
+            seen = {source: found[item] for source, found in values.items() if item in found}
+            if len(set(map(repr, seen.values()))) > 1:
+                said = "; ".join(f"{source}: {value}" for source, value in seen.items())
+                return f"the studies were measured under different {item} ({said})"
+    return ""
+
+
+def _settings(environment: Mapping[str, Any], name: str) -> dict[str, Any]:
+    """One setting of an environment as {what: value}; the frameworks' entry as one item per library version."""
+    value = environment.get(name)
+    if name != "frameworks":
+        return {name: value} if value is not None else {}
+    return {f"{lib} version": str(version).split("+")[0]
+            for libs in (value.values() if isinstance(value, dict) else ()) if isinstance(libs, dict)
+            for lib, version in libs.items() if lib != "accelerators"}
 
 
 def catalog_categories() -> dict[str, str]:

@@ -259,8 +259,9 @@ def check_claims(claims: Sequence[Claim], results: StudyResults, scorecard: Scor
     """A verdict for each claim, from the study's measurements and its scorecard, with the verdicts it would get
     under the alternative definitions of its figure (`ClaimResult.flips`)."""
     settings = scorecard.settings
-    rows = measurements(results, device=settings.device, size=settings.size)
-    whole = measurements(results, device=settings.device, size=settings.size, whole_files=True)
+    rows = measurements(results, device=settings.device, machine=settings.machine, size=settings.size)
+    whole = measurements(results, device=settings.device, machine=settings.machine, size=settings.size,
+                         whole_files=True)
     has_plumbing = any(f.plumbing for f in (results.static.files if results.static else ()))
     checked = []
     for claim in claims:

@@ -32,6 +32,22 @@ def flag(default: bool, *names: str, **options: object):
     return typer.Option(default, *names, metavar="", **options)
 
 
+def executor_option():
+    return typer.Option("local", "--executor", help="local (one job after another on this machine) or ray (each "
+                        "job a Ray task on a cluster; pip install 'usability-score[ray]'; see the README's scaling "
+                        "out).")
+
+
+def ray_address_option():
+    return typer.Option(None, "--ray-address", help="With --executor ray: the cluster to join (ray://HOST:10001, "
+                        "HOST:6379 or auto); default: start a Ray instance on this machine.")
+
+
+def ray_resource_option():
+    return typer.Option(None, "--ray-resource", help="With --executor ray: a custom resource naming the hardware "
+                        "kind every job must run on (nodes started with ray start --resources '{\"NAME\": N}').")
+
+
 def shard_option():
     """--shard K/N, the same on run, deploy and debug."""
     return typer.Option(None, "--shard", help="K/N: run only the K-th of N balanced, deterministic parts of the job "
@@ -202,6 +218,9 @@ def run_cmd(
     shard: Optional[str] = shard_option(),
     costs: Optional[Path] = typer.Option(None, "--costs", help="An earlier study.json whose job times balance the "
                                          "shards (default: an estimate from each job's mode and size)."),
+    executor: str = executor_option(),
+    ray_address: Optional[str] = ray_address_option(),
+    ray_resource: Optional[str] = ray_resource_option(),
     force: bool = force_option(),
     timeout: float = typer.Option(300.0, "--timeout", help="Seconds one job may take before it is stopped."),
     root: Optional[Path] = typer.Option(None, "--root", help="A folder holding tasks/ and reference_impls/."),
@@ -215,7 +234,8 @@ def run_cmd(
     """Run every implementation in worker processes: check it against its oracle and time it. The study it writes
     also holds the static figures of the same implementations, so that `report` scores every dimension."""
     plan = _run_plan(mode=mode, framework=framework, device=device, size=size, rounds=rounds, threads=threads,
-                     timeout=timeout, sandbox=sandbox, fresh_workers=fresh_workers, shard=shard)
+                     timeout=timeout, sandbox=sandbox, fresh_workers=fresh_workers, shard=shard,
+                     ray=_ray_settings(executor, ray_address, ray_resource))
     selected = _select_tasks(_catalog(root), task)
     skipped = _skipped_tasks(selected)
     static = _static_of(root, selected, plan.frameworks)  # a study of what it runs, whole: code figures included
@@ -253,8 +273,25 @@ def _shard(text: Optional[str]):
         raise fail(str(exc))
 
 
+def _ray_settings(executor: str, address: Optional[str], resource: Optional[str]):
+    """None for the local executor; the Ray settings for --executor ray (refused, with the install command, where
+    Ray is not installed)."""
+    _check_choice("--executor", executor, ("local", "ray"))
+    if executor == "local":
+        if address or resource:
+            raise fail(f"{'--ray-address' if address else '--ray-resource'} applies to --executor ray only")
+        return None
+    from analyzer.execution.ray_executor import RaySettings, available
+
+    if (why := available()) is not None:
+        raise fail(f"--executor ray: {why}")
+    if resource is not None and not resource.strip():
+        raise fail("--ray-resource: expected the name of a custom resource")
+    return RaySettings(address=address or None, resource=resource or "")
+
+
 def _run_plan(*, mode, framework, device, size, rounds, threads, timeout, sandbox=True, fresh_workers=False,
-              shard=None):
+              shard=None, ray=None):
     from analyzer.environment import available_cores
     from analyzer.execution.runner import Limits
     from analyzer.spec import MODES, SIZES
@@ -274,7 +311,7 @@ def _run_plan(*, mode, framework, device, size, rounds, threads, timeout, sandbo
     return RunPlan(modes=tuple(dict.fromkeys(mode)), frameworks=_frameworks(framework), device=device,
                    sizes=tuple(dict.fromkeys(size)), threads=threads or available_cores(), rounds=rounds,
                    limits=Limits(timeout_s=timeout, sandbox=sandbox, fresh_workers=fresh_workers),
-                   shard=str(_shard(shard) or ""))
+                   shard=str(_shard(shard) or ""), ray=ray)
 
 
 def _execute(tasks, plan, *, out: Path, resume: bool, static=None, force: bool = False, costs: Optional[Path] = None):
@@ -282,6 +319,7 @@ def _execute(tasks, plan, *, out: Path, resume: bool, static=None, force: bool =
     from datetime import datetime, timezone
 
     from analyzer.environment import describe_machine
+    from analyzer.execution.ray_executor import RayUnavailable
     from analyzer.execution.stats import describe_interference, interference
     from analyzer.model import StudyResults
     from analyzer.outdir import OutputDir, OutputDirError, check_not_overwriting
@@ -309,7 +347,7 @@ def _execute(tasks, plan, *, out: Path, resume: bool, static=None, force: bool =
                 on_start=lambda p: progress.start(f"{p.key[0]} {p.key[1]} {p.key[3]} {p.key[4]}"),
                 on_record=progress.done,
             )
-    except (OutputDirError, ResumeError) as exc:
+    except (OutputDirError, ResumeError, RayUnavailable) as exc:
         raise fail(str(exc))
     except KeyboardInterrupt:
         kept = len(load_runs(out / RUNS_FILE))
@@ -319,12 +357,23 @@ def _execute(tasks, plan, *, out: Path, resume: bool, static=None, force: bool =
     environment = {**describe_machine(threads=plan.threads, device=plan.device), "frameworks": versions,
                    "modes": list(plan.modes), "sizes": list(plan.sizes), "rounds": plan.rounds,
                    **({"shard": plan.shard} if plan.shard else {}),
+                   **({"executor": _ray_description(plan.ray, combined)} if plan.ray else {}),
                    "isolation": _isolation(plan.limits),
                    "interference": describe_interference(interference([r.timing for r in combined]))}
     study = StudyResults(static=static, runs=tuple(combined), environment=environment,
                          created=datetime.now(timezone.utc).isoformat(timespec="seconds"))
     (out / "study.json").write_text(json.dumps(study.to_dict(), indent=1), encoding="utf-8")
     return study
+
+
+def _ray_description(settings, records) -> dict:
+    """What the study's environment says about a pass run on Ray: where, on which hardware kind, and how many jobs
+    each machine ran."""
+    from collections import Counter
+
+    nodes = Counter(r.machine for r in records if r.machine)
+    return {"kind": "ray", "address": settings.address or "a local Ray instance",
+            "resource": settings.resource, "machines": dict(nodes)}
 
 
 @app.command("deploy")
@@ -577,7 +626,8 @@ def _report(study, out: Path, weights: Optional[Path]) -> None:
     except ScoringError as exc:
         raise fail(f"scoring: {exc}")
     console.print(report_group(report.scorecard, report.claims, report.rows, report.study.deployments,
-                               report.profiles, report.study.debug, report.study.probes))
+                               report.profiles, report.study.debug, report.study.probes,
+                               machines=report.machines))
     written = write_report(report, out)
     console.print("reports: " + ", ".join(str(p) for p in written), highlight=False, soft_wrap=True)
 
@@ -620,7 +670,8 @@ def report_cmd(
     except (ReportError, ValueError, KeyError, TypeError) as exc:
         raise fail(f"{saved}: {exc}")
     console.print(report_group(report.scorecard, report.claims, report.rows, report.study.deployments,
-                               report.profiles, report.study.debug, report.study.probes))
+                               report.profiles, report.study.debug, report.study.probes,
+                               machines=report.machines))
     for path in write_report(report, out or saved.parent, fmt):
         console.print(f"wrote {path}", highlight=False, soft_wrap=True)
 
@@ -639,6 +690,12 @@ def compare_cmd(
         None, "--fail-on-regression", help="Exit with status 1 when a significant change makes a figure worse by "
         "more than this share (0.05 = 5%)."),
     as_json: bool = flag(False, "--json", help="The same as --format json."),
+    machine: Optional[str] = typer.Option(None, "--machine", help="Compare the figures of this machine (a name or "
+                                          "part of one) in both studies of several machines."),
+    old_machine: Optional[str] = typer.Option(None, "--old-machine", help="The old study's machine; with "
+                                              "--new-machine, two machines of one merged study compared."),
+    new_machine: Optional[str] = typer.Option(None, "--new-machine", help="The new study's machine."),
+    by_machine: bool = flag(False, "--by-machine", help="One comparison per machine the two studies share."),
 ) -> None:
     """Show what changed between two studies, pyperf-style: ratios in words, only the changes beyond the noise
     (95% intervals apart for timings, any change for exact figures), largest first; a geometric-mean summary per
@@ -652,22 +709,46 @@ def compare_cmd(
     markdown, as_json = markdown or fmt == "md", as_json or fmt == "json"
     if noise < 0 or (fail_on_regression is not None and fail_on_regression < 0):
         raise fail("--noise and --fail-on-regression: expected a share of at least 0 (0.05 = 5%)")
+    if by_machine and (machine or old_machine or new_machine):
+        raise fail("--by-machine compares every shared machine: give it without --machine, --old-machine or "
+                   "--new-machine")
     try:
-        comparison = compare(load(old).report(), load(new).report(), noise=noise)
+        before, after = load(old), load(new)
+        if by_machine:
+            shared = [m for m in before.machines if m in after.machines]
+            if not shared:
+                raise LoadError(f"{old} and {new} share no machine ({'; '.join(before.machines)} vs "
+                                f"{'; '.join(after.machines)})")
+            pairs = [(m, m) for m in shared]
+        else:
+            pairs = [(old_machine or machine or "", new_machine or machine or "")]
+        comparisons = [(m, compare(before.report(machine=m), after.report(machine=n), noise=noise))
+                       for m, n in pairs]
     except (LoadError, ScoringError) as exc:
         raise fail(str(exc))
+    worse = []
+    for name, comparison in comparisons:
+        worse += comparison.regressions(fail_on_regression or 0.0)
+        if as_json:
+            continue
+        if by_machine:
+            console.print(f"{'## ' if markdown else ''}On {name}", style=None if markdown else "bold",
+                          markup=False, highlight=False, soft_wrap=True)
+        if markdown:
+            console.print(comparison_markdown(comparison, show_all=show_all), markup=False, highlight=False,
+                          soft_wrap=True)
+        else:
+            console.print(comparison_renderable(comparison, show_all=show_all))
     if as_json:
         import dataclasses
 
-        _print_json({**dataclasses.asdict(comparison), "warnings": comparison.warnings(),
-                     "regressions": [dataclasses.asdict(c) for c in comparison.regressions(fail_on_regression or 0.0)]})
-    elif markdown:
-        console.print(comparison_markdown(comparison, show_all=show_all), markup=False, highlight=False,
-                      soft_wrap=True)
-    else:
-        console.print(comparison_renderable(comparison, show_all=show_all))
+        def as_data(comparison) -> dict:
+            return {**dataclasses.asdict(comparison), "warnings": comparison.warnings(),
+                    "regressions": [dataclasses.asdict(c)
+                                    for c in comparison.regressions(fail_on_regression or 0.0)]}
+
+        _print_json({name: as_data(c) for name, c in comparisons} if by_machine else as_data(comparisons[0][1]))
     if fail_on_regression is not None:
-        worse = comparison.regressions(fail_on_regression)
         if worse:
             err_console.print(f"{len(worse)} regression(s) beyond {fail_on_regression:.0%}", markup=False,
                               highlight=False)
@@ -680,16 +761,18 @@ def merge_cmd(
                                        "of one study, or the same study on several machines)."),
     out: Path = typer.Option(Path("results"), "--out", help="Folder for the merged study.json and its reports."),
     force: bool = flag(False, "--force", help="Replace a study.json --out already holds."),
+    allow_mixed: bool = flag(False, "--allow-mixed", help="Merge studies measured under different settings "
+                             "(threads, device, precision, versions) all the same."),
 ) -> None:
     """Put studies together: the shards of one study (`--shard K/N` on N machines) into one that scores as a whole,
-    or the same study from several machines into one whose tidy frame keeps each record's machine and run id (it
-    then has one scorecard per machine: score each part). Records of the same job measured twice on one machine
-    are refused."""
+    or the same study from several machines into one that keeps each record's machine and run id: its report is
+    scored on the machine with the most passed runs and shows every machine side by side (Machines). Refused: a
+    job measured twice on one machine, and studies measured under different settings unless --allow-mixed."""
     from analyzer.api import LoadError, load, merge
     from analyzer.reporting.files import build_report, write_report
 
     try:
-        merged = merge(*(load(part) for part in parts))
+        merged = merge(*(load(part) for part in parts), allow_mixed=allow_mixed)
     except LoadError as exc:
         raise fail(str(exc))
     if (out / "study.json").exists() and not force:
@@ -699,11 +782,12 @@ def merge_cmd(
     console.print(f"merged {len(parts)} studies ({len(merged.study.runs)} runs, {len(merged.study.deployments)} "
                   f"deployments, {len(merged.study.debug)} fault records) into {out / 'study.json'}",
                   highlight=False, soft_wrap=True)
+    report = build_report(merged.study)
     if len(merged.machines) > 1:
-        console.print(f"{len(merged.machines)} machines ({'; '.join(merged.machines)}): no single scorecard; read "
-                      f"them side by side with `analyzer.load('{out}').to_frame()`", highlight=False, soft_wrap=True)
-        return
-    for path in write_report(build_report(merged.study), out):
+        console.print(f"{len(merged.machines)} machines ({'; '.join(merged.machines)}): scored on "
+                      f"{report.scorecard.settings.machine}; every machine side by side in the report's Machines "
+                      f"section", highlight=False, soft_wrap=True)
+    for path in write_report(report, out):
         console.print(f"wrote {path}", highlight=False, soft_wrap=True)
 
 
@@ -909,6 +993,10 @@ def root(
     fresh_workers: bool = flag(False, "--fresh-workers", help="A new worker process for every job, so "
                                        "that nothing a job changes in its worker reaches the next (slower: every "
                                        "job pays its framework's import)."),
+    executor: str = typer.Option("local", "--executor", help="local or ray: where the study's runs go (with no "
+                                 "command; deployment and the debuggability pass run here)."),
+    ray_address: Optional[str] = ray_address_option(),
+    ray_resource: Optional[str] = ray_resource_option(),
 ) -> None:
     """With no command, run the whole study: static analysis, then every task in every framework, then the
     reports, with defaults that fit a 2-core CPU machine: eager and compiled, at the small (overhead-bound) and
@@ -924,7 +1012,8 @@ def root(
     selected = _select_tasks(_catalog(root_dir), task)
     _load_weights(weights)  # a bad weights file and bad flags are reported before the run spends its time
     plan = _run_plan(mode=mode, framework=framework, device=device, size=size, rounds=rounds, threads=threads,
-                     timeout=timeout, sandbox=sandbox, fresh_workers=fresh_workers, shard=shard)
+                     timeout=timeout, sandbox=sandbox, fresh_workers=fresh_workers, shard=shard,
+                     ray=_ray_settings(executor, ray_address, ray_resource))
     deploy_plan = _deploy_plan(framework=framework, path=None, size="small", threads=threads, timeout=timeout,
                                keep_artifacts=False, sandbox=sandbox) if deploy else None
     debug_plan = _debug_plan(framework=framework, mode=mode, fault=None, timeout=min(timeout, 120.0),

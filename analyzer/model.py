@@ -264,6 +264,9 @@ class RunRecord:
     peak_device_mb: float | None = None  #: peak accelerator memory from the framework's allocator, MiB
     flops: float | None = None  #: floating-point operations per run() call, from the task spec
     round: int = 0  #: the interleaving round this record was measured in
+    #: the machine that measured it (CPU model and GPUs, as analyzer.model.machine_of names one) when that is not the
+    #: study's own: a Ray node, a part of a merged study; "" for the study's machine
+    machine: str = ""
 
     @property
     def key(self) -> tuple[str, str, str, str, str]:
@@ -373,6 +376,19 @@ class ProbeRecord:
     reason: str = ""
 
 
+def machine_of(environment: Mapping[str, Any]) -> str:
+    """A short name of a machine from a study's environment: its CPU model and GPUs."""
+    gpus = [str(g.get("name", "")) for g in environment.get("gpus", ()) if isinstance(g, dict)]
+    return " + ".join(filter(None, [str(environment.get("cpu", "")), *gpus]))
+
+
+def _run_dict(run: RunRecord) -> dict[str, Any]:
+    data = dataclasses.asdict(run)
+    if not data["machine"]:  # the study's own machine: said once, in its environment
+        del data["machine"]
+    return data
+
+
 @dataclass(frozen=True)
 class StudyResults:
     """Everything one study produced: static figures, runs, and the environment they were measured in."""
@@ -392,11 +408,23 @@ class StudyResults:
             "created": self.created,
             "environment": dict(self.environment),
             "static": self.static.to_dict() if self.static else None,
-            "runs": [dataclasses.asdict(run) for run in self.runs],
+            "runs": [_run_dict(run) for run in self.runs],
             "deployments": [dataclasses.asdict(record) for record in self.deployments],
             "debug": [dataclasses.asdict(record) for record in self.debug],
             "probes": [dataclasses.asdict(record) for record in self.probes],
         }
+
+    @property
+    def machine(self) -> str:
+        """The machine the study ran on (where its records name none of their own)."""
+        return machine_of(self.environment)
+
+    @property
+    def machines(self) -> tuple[str, ...]:
+        """Every machine whose measured runs the study holds, in order of appearance (a Ray cluster's nodes, the
+        parts of a merged study); runs that never started name none."""
+        ran = (run.machine or self.machine for run in self.runs if run.status not in ("not_applicable", "skipped"))
+        return tuple(dict.fromkeys(ran)) or (self.machine,)
 
     @classmethod
     def from_dict(cls, data: Mapping[str, Any]) -> "StudyResults":

@@ -54,9 +54,9 @@ def fit_overhead(flops: Sequence[float], seconds: Sequence[float]) -> tuple[floa
     return max(float(intercept), 0.0), float(1.0 / slope)
 
 
-def size_profiles(results: StudyResults, *, device: str = "") -> tuple[SizeProfile, ...]:
+def size_profiles(results: StudyResults, *, device: str = "", machine: str = "") -> tuple[SizeProfile, ...]:
     """Every task and framework with passed runs at two or more sizes, at the mode faster at the largest size."""
-    rows = [r for r in measurements(results, device=device)
+    rows = [r for r in measurements(results, device=device, machine=machine)
             if r.metric == "median_s" and r.variant == DEFAULT_VARIANT]
     sizes = run_sizes(rows)
     flops = _flops(results.runs)

@@ -67,6 +67,7 @@ How a score is made, step by step; every step is kept in the result, so each fig
 from __future__ import annotations
 
 import collections.abc
+from collections import Counter
 import dataclasses
 import itertools
 import math
@@ -296,6 +297,7 @@ class ScoringSettings:
     correction: str = "holm"  #: "holm" (within each dimension) or "none"
     tied_share: float = 0.9  #: flag a metric when all frameworks tie on at least this share of its tasks
     device: str = ""  #: runs from this device; "" when runs come from one device only
+    machine: str = ""  #: runs from this machine (a Ray cluster's node kind, a part of a merged study); "" for one
     size: str = ""  #: primary input size (every run figure but speed, which covers every size); "" = smallest
     frameworks: tuple[str, ...] = ()  #: frameworks to compare; () for all with default-variant data
 
@@ -336,6 +338,7 @@ class Coverage:
     scored: tuple[str, ...]  #: weighted dimensions that have a score
     tasks: int  #: distinct tasks paired in at least one scored dimension
     modes: tuple[str, ...] = ()  #: the run modes the scored figures come from ("eager", "compiled")
+    machine: str = ""  #: the machine the run figures come from, in a study of several ("" for one)
 
     @property
     def ranked(self) -> bool:
@@ -346,6 +349,8 @@ class Coverage:
     def describe(self) -> str:
         covers = (f"covers {len(self.scored)} of {len(self.weighted)} weighted dimensions and {self.tasks} "
                   f"task{'s' * (self.tasks != 1)}" + (f" ({' and '.join(self.modes)})" if self.modes else ""))
+        if self.machine:
+            covers += f", run figures of {self.machine} (every machine in the Machines section)"
         if self.ranked:
             return covers
         return (f"{covers}: too little for a rank (a rank needs {MIN_RANKED_TASKS} or more paired tasks and at least "
@@ -376,7 +381,7 @@ class Scorecard:
         tasks = {t.task for d in self.dimensions if d.dimension in scored for t in d.tasks}
         ids = {m.metric for d in self.dimensions if d.dimension in scored for t in d.tasks for m in t.metrics}
         modes = tuple(mode for mode in ("eager", "compiled") if any(f"@{mode}" in metric for metric in ids))
-        return Coverage(weighted, scored, len(tasks), modes)
+        return Coverage(weighted, scored, len(tasks), modes, self.settings.machine)
 
     @property
     def verdicts(self) -> tuple[str, ...]:
@@ -518,7 +523,7 @@ def parse_weights(data: Mapping[str, Any], *, source: str = "<weights>") -> dict
 # ---------------------------------------------------------------------------------------------------- measurements
 
 
-def measurements(results: StudyResults, *, device: str = "", size: str = "",
+def measurements(results: StudyResults, *, device: str = "", size: str = "", machine: str = "",
                  whole_files: bool = False) -> tuple[Measurement, ...]:
     """The tidy rows of a study: every static figure; every run figure of one device, at every input size, with
     `best_s` (each implementation at its faster mode) per size; and the deployment figures of the primary size
@@ -526,7 +531,7 @@ def measurements(results: StudyResults, *, device: str = "", size: str = "",
     whole file, plumbing included (an alternative definition the sensitivity check uses)."""
     rows = [row for metrics in (results.static.files if results.static else ())
             for row in _static_rows(metrics, whole_files)]
-    runs = _select_runs(results.runs, attribute="device", wanted=device)
+    runs = _select_runs(_on_machine(results, machine), attribute="device", wanted=device)
     groups: dict[tuple[str, str, str, str, str], list[RunRecord]] = {}
     for run in runs:
         groups.setdefault(run.key, []).append(run)
@@ -610,6 +615,24 @@ def _static_rows(metrics: FileMetrics, whole_files: bool = False) -> Iterable[Me
                           float(getattr(figures, name)), source)
 
 
+def _on_machine(results: StudyResults, machine: str) -> list[RunRecord]:
+    """The runs measured on `machine` ("" when the study has one machine only)."""
+    if machine:
+        return [run for run in results.runs if (run.machine or results.machine) == machine]
+    if len(results.machines) > 1:
+        raise ScoringError(f"records of several machines ({'; '.join(results.machines)}); choose one with machine=")
+    return list(results.runs)
+
+
+def busiest_machine(results: StudyResults) -> str:
+    """The machine with the most passed runs ("" for a study of one machine): the one a study of several is scored
+    on unless another is asked for."""
+    if len(results.machines) < 2:
+        return ""
+    passed = Counter(run.machine or results.machine for run in results.runs if run.status == "passed")
+    return max(results.machines, key=lambda m: (passed[m], -results.machines.index(m)))
+
+
 def _select_runs(runs: Sequence[Record], *, attribute: str, wanted: str) -> list[Record]:
     # A run that never started (not applicable, framework missing) carries the requested device ("auto"),
     # not one it ran on: it has no figures and does not make a study multi-device.
@@ -666,7 +689,7 @@ def score_study(results: StudyResults, weights: Mapping[str, float] | None = Non
     """Score a study; weights default to the shipped file."""
     if weights is None:
         weights, weights_source = load_weights(), DEFAULT_WEIGHTS_LABEL
-    rows = measurements(results, device=settings.device, size=settings.size)
+    rows = measurements(results, device=settings.device, size=settings.size, machine=settings.machine)
     card = score_measurements(rows, weights, settings=settings, weights_source=weights_source)
     from analyzer.sensitivity import check_verdicts  # it scores alternatives with this module's functions
 

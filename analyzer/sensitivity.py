@@ -86,7 +86,8 @@ def alternatives(results: StudyResults, card: Scorecard,
 
     `rows` are the study's measurements (plumbing excluded) when the caller has them already."""
     if rows is None:
-        rows = measurements(results, device=card.settings.device, size=card.settings.size)
+        rows = measurements(results, device=card.settings.device, machine=card.settings.machine,
+                            size=card.settings.size)
     sizes = run_sizes(rows)
     found = list(FIXED)
     if not any(f.plumbing for f in (results.static.files if results.static else ())):
@@ -100,7 +101,8 @@ def alternatives(results: StudyResults, card: Scorecard,
 
 def check_verdicts(results: StudyResults, card: Scorecard) -> tuple[VerdictCheck, ...]:
     """Every verdict of `card` recomputed under each alternative that applies to `results`."""
-    by_files = {whole: measurements(results, device=card.settings.device, size=card.settings.size,
+    settings = card.settings
+    by_files = {whole: measurements(results, device=settings.device, machine=settings.machine, size=settings.size,
                                     whole_files=whole) for whole in (False, True)}
     checks = []
     for alternative in alternatives(results, card, by_files[False]):

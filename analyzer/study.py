@@ -8,12 +8,14 @@ take turns (their order rotates from task to task), each in every mode that appl
 from __future__ import annotations
 
 import dataclasses
+import functools
 import json
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Callable, Iterable
 
 from analyzer.catalog import CatalogTask, eager_only_reason
+from analyzer.execution.ray_executor import RaySettings, run_jobs_ray
 from analyzer.execution.runner import Job, Limits, run_jobs
 from analyzer.execution.stats import summarize
 from analyzer.frameworks import FRAMEWORKS, framework_installed
@@ -47,6 +49,7 @@ class RunPlan:
     timing: bool = True  #: time each passing run (validate only checks against the oracle)
     check_determinism: bool = True  #: compare a second fresh run with the first
     shard: str = ""  #: "K/N" when this machine runs one part of the job list (analyzer.sharding); "" for all
+    ray: RaySettings | None = None  #: run the jobs on a Ray cluster (analyzer.execution.ray_executor); None: here
 
 
 @dataclass(frozen=True)
@@ -135,7 +138,8 @@ def execute(planned: list[Planned], run_plan: RunPlan, *, out_dir: Path, resume:
             keep(ready.record)
         jobs = [p.job for p in todo if p.job is not None]
         starts = {job.id: p for p in todo if (job := p.job) is not None}
-        for raw in run_jobs(jobs, limits=run_plan.limits, on_start=lambda job: on_start(starts[job.id])):
+        runner = run_jobs if run_plan.ray is None else functools.partial(run_jobs_ray, settings=run_plan.ray)
+        for raw in runner(jobs, limits=run_plan.limits, on_start=lambda job: on_start(starts[job.id])):
             planned_job = by_key[parse_job_id(raw["job"])]
             if versions is not None and raw.get("versions"):
                 assert planned_job.job is not None
@@ -205,10 +209,11 @@ def read_runs(path: Path) -> tuple[list[RunRecord], list[int]]:
 
 
 def combine_rounds(records: Iterable[RunRecord]) -> list[RunRecord]:
-    """One record per (task, framework, variant, mode, size): samples of every round pooled, the worst status kept."""
-    groups: dict[tuple[str, str, str, str, str], list[RunRecord]] = {}
-    for record in records:
-        groups.setdefault(record.key, []).append(record)
+    """One record per (machine, task, framework, variant, mode, size): samples of every round pooled, the worst
+    status kept."""
+    groups: dict[tuple[str, ...], list[RunRecord]] = {}
+    for record in records:  # rounds of one job on one machine; two machines' records stay apart
+        groups.setdefault((record.machine, *record.key), []).append(record)
     return [_combine(group) for group in groups.values()]
 
 

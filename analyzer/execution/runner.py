@@ -272,6 +272,7 @@ class WorkerPool:
             worker.close()
             del self.workers[name]
         record["job"] = job.id
+        record.pop("machine", None)  # which machine measured it is the executor's word, never the worker's
         return record
 
     def close(self) -> None:

@@ -211,7 +211,10 @@ def _verdicts(old: Report, new: Report) -> tuple[tuple[str, str, str], ...]:
 
 def _environment(old: Report, new: Report) -> tuple[tuple[str, str, str], ...]:
     a, b = old.study.environment, new.study.environment
-    return tuple((key, _text(a.get(key)), _text(b.get(key))) for key in CONDITIONS if a.get(key) != b.get(key))
+    machines = [r.scorecard.settings.machine or r.study.machine for r in (old, new)]
+    differ = (("machine", *machines),) if machines[0] != machines[1] else ()  # the run figures' machine
+    return differ + tuple((key, _text(a.get(key)), _text(b.get(key))) for key in CONDITIONS
+                          if a.get(key) != b.get(key))
 
 
 def _text(value: object) -> str:

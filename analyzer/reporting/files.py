@@ -12,6 +12,7 @@ Report versions (record every change of format here):
 from __future__ import annotations
 
 import csv
+import dataclasses
 import html
 import io
 import json
@@ -22,6 +23,7 @@ from typing import Any, Iterable, Mapping, Sequence
 
 from analyzer import __version__
 from analyzer.claims import ClaimResult, check_claims, load_claims
+from analyzer.machines import MachineComparison, cross_machine, machine_header, machine_note, machine_rows
 from analyzer.model import DeployRecord, StudyResults
 from analyzer.overhead import SizeProfile, size_profiles
 from analyzer.scoring import (
@@ -52,12 +54,19 @@ class Report:
     @property
     def rows(self) -> tuple[Measurement, ...]:
         """The tidy measurements the scorecard was computed from (every variant)."""
-        return measurements(self.study, device=self.scorecard.settings.device, size=self.scorecard.settings.size)
+        settings = self.scorecard.settings
+        return measurements(self.study, device=settings.device, machine=settings.machine, size=settings.size)
 
     @property
     def profiles(self) -> tuple[SizeProfile, ...]:
         """Overhead share and achieved FLOP/s per task and framework across the input sizes (analyzer.overhead)."""
-        return size_profiles(self.study, device=self.scorecard.settings.device)
+        return size_profiles(self.study, device=self.scorecard.settings.device,
+                             machine=self.scorecard.settings.machine)
+
+    @property
+    def machines(self) -> MachineComparison | None:
+        """Each task's speed on each machine of a study of several (analyzer.machines); None for one machine."""
+        return cross_machine(self.study)
 
     def to_dict(self) -> dict[str, Any]:
         return {"format": REPORT_FORMAT, "report_version": REPORT_VERSION, "analyzer": __version__,
@@ -73,8 +82,10 @@ class Report:
 def build_report(study: StudyResults, *, weights_path: Path | str | None = None,
                  claims_path: Path | str | None = None, settings: ScoringSettings = ScoringSettings()) -> Report:
     """Score a study and check the claims (shipped weights and claims unless paths are given)."""
-    from analyzer.scoring import DEFAULT_WEIGHTS_LABEL
+    from analyzer.scoring import DEFAULT_WEIGHTS_LABEL, busiest_machine
 
+    if not settings.machine and len(study.machines) > 1:  # several machines: scored on one, all shown side by side
+        settings = dataclasses.replace(settings, machine=busiest_machine(study))
     weights = load_weights(weights_path)
     card = score_study(study, weights, settings=settings,
                        weights_source=str(weights_path) if weights_path else DEFAULT_WEIGHTS_LABEL)
@@ -223,6 +234,8 @@ def markdown(report: Report) -> str:
     profiles = report.profiles
     if profiles:
         out += ["## Input sizes", "", _md_sizes(profiles, card.frameworks), ""]
+    if (machines := report.machines) is not None:
+        out += ["## Machines", "", _md_machines(machines, card.frameworks), ""]
     if report.study.deployments:
         out += ["## Deployment", "", _md_deployments(report.study.deployments), ""]
     if report.study.debug or report.study.probes:
@@ -283,6 +296,12 @@ def _md_sensitivity(card: Scorecard) -> str:
             for name, leader, status, detail in sensitivity_rows(card)]
     return (md_table(["verdict", "leader", "status", "leader under the alternatives that change it"], rows)
             + "\n\nAlternative definitions checked:\n\n" + "\n".join(f"- {md(n)}" for n in alternative_notes(card)))
+
+
+def _md_machines(comparison: MachineComparison, frameworks: Sequence[str]) -> str:
+    rows = [[md(cell) for cell in row] for row in machine_rows(comparison, frameworks)]
+    header = [md(h) for h in machine_header(comparison, frameworks)]
+    return md_table(header, rows, "lll" + "r" * len(frameworks) + "ll") + "\n\n" + md(machine_note(comparison))
 
 
 def _md_sizes(profiles: Sequence[SizeProfile], frameworks: Sequence[str]) -> str:

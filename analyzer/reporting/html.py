@@ -14,6 +14,7 @@ from html import escape
 from typing import Any, Iterable, Mapping, Sequence
 
 from analyzer import __version__
+from analyzer.machines import MachineComparison, machine_header, machine_note, machine_rows
 from analyzer.model import DeployRecord
 from analyzer.api import catalog_categories
 from analyzer.reporting.files import Report
@@ -78,6 +79,8 @@ def html_report(report: Report) -> str:
     profiles = report.profiles
     if profiles:
         body += ["<h2>Input sizes</h2>", sizes_html(profiles, card.frameworks)]
+    if (machines := report.machines) is not None:
+        body += ["<h2>Machines</h2>", machines_html(machines, card.frameworks)]
     if report.study.deployments:
         body += ["<h2>Deployment</h2>", deployments_html(report.study.deployments)]
     if report.study.debug or report.study.probes:
@@ -193,6 +196,13 @@ def sizes_html(profiles: Sequence[SizeProfile], frameworks: Sequence[str]) -> st
     rows = [[esc(cell) for cell in row] for row in profile_rows(profiles, frameworks)]
     return (_table(["task", *[esc(fw) for fw in frameworks]], rows, [False, *[True] * len(frameworks)])
             + f"<p class='note'>{esc(profile_note(profiles, frameworks))}</p>")
+
+
+def machines_html(comparison: MachineComparison, frameworks: Sequence[str]) -> str:
+    rows = [[esc(cell) for cell in row] for row in machine_rows(comparison, frameworks)]
+    header = [esc(h) for h in machine_header(comparison, frameworks)]
+    return (_table(header, rows, [False] * 3 + [True] * len(frameworks) + [False, False])
+            + f"<p class='note'>{esc(machine_note(comparison))}</p>")
 
 
 def claims_html(report: Report) -> str:

@@ -19,6 +19,7 @@ from rich.text import Text
 
 from analyzer.claims import ClaimResult
 from analyzer.frameworks import DEPLOY_PATHS, FRAMEWORKS
+from analyzer.machines import MachineComparison, machine_header, machine_note, machine_rows
 from analyzer.model import DebugRecord, DeployRecord, ProbeRecord
 from analyzer.scoring import (
     COMPOSITE, DEFAULT_VARIANT, DIMENSIONS, HIGHER_IS_BETTER, SIZELESS, STATIC_MODE, Measurement, Scorecard,
@@ -540,7 +541,8 @@ def deployment_failures(records: Sequence[DeployRecord]) -> Text:
 
 def report_group(card: Scorecard, claims: Sequence[ClaimResult], rows: Sequence[Measurement],
                  deployments: Sequence[DeployRecord] = (), profiles: Sequence[SizeProfile] = (),
-                 debug: Sequence[DebugRecord] = (), probes: Sequence[ProbeRecord] = ()) -> Group:
+                 debug: Sequence[DebugRecord] = (), probes: Sequence[ProbeRecord] = (),
+                 machines: MachineComparison | None = None) -> Group:
     """Everything a study's console report shows, in order."""
     from analyzer.reporting.debug import debug_tables, to_rich
 
@@ -554,6 +556,8 @@ def report_group(card: Scorecard, claims: Sequence[ClaimResult], rows: Sequence[
     parts.append(task_table(at_size, frameworks=card.frameworks, title=tasks_title(size)))
     if profiles:
         parts.append(size_table(profiles, card.frameworks))
+    if machines is not None:
+        parts.append(machine_table(machines, card.frameworks))
     if deployments:
         parts += [deployment_table(deployments), deployment_failures(deployments)]
     if debug or probes:
@@ -561,6 +565,19 @@ def report_group(card: Scorecard, claims: Sequence[ClaimResult], rows: Sequence[
     if claims:
         parts.append(claims_table(claims))
     return Group(*parts)
+
+
+def machine_table(comparison: MachineComparison, frameworks: Sequence[str]) -> Table:
+    """Each task's speed on each machine and whether the frameworks' order changes (analyzer.machines)."""
+    table = Table(title="Machines: each framework's median on each machine", title_justify="left",
+                  box=box.SIMPLE_HEAD, caption=escape(machine_note(comparison)), caption_justify="left")
+    for index, header in enumerate(machine_header(comparison, frameworks)):
+        numeric = 3 <= index < 3 + len(frameworks)
+        table.add_column(escape(label(header) if numeric else header), justify="right" if numeric else "left",
+                         overflow="fold")
+    for row in machine_rows(comparison, frameworks):
+        table.add_row(*map(escape, row))
+    return table
 
 
 def _frameworks(rows: Iterable[Measurement]) -> list[str]:
