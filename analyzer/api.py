@@ -261,10 +261,10 @@ def _settings(environment: Mapping[str, Any], name: str) -> dict[str, Any]:
 def catalog_categories() -> dict[str, str]:
     """task -> category from the catalog of the current folder or the installed project (without running any of
     its code: task.toml files only)."""
-    from analyzer.corpus import PROJECT_ROOT
+    from analyzer.corpus import project_folder
     from analyzer.spec import SpecError, load_spec
 
-    root = Path.cwd() if (Path.cwd() / "tasks").is_dir() else PROJECT_ROOT
+    root = project_folder()
     found = {}
     for folder in sorted((root / "tasks").glob("*")) if (root / "tasks").is_dir() else ():
         try:

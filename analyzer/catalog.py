@@ -11,12 +11,12 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from analyzer.contract import ORACLE_REQUIRED, REQUIRED
-from analyzer.corpus import MAX_SOURCE_BYTES, PROJECT_ROOT, CorpusProblem, Implementation, discover
+from analyzer.corpus import MAX_SOURCE_BYTES, SHIPPED_CATALOG, CorpusProblem, Implementation, discover
 from analyzer.frameworks import FRAMEWORKS
 from analyzer.spec import ORACLE_FILE, SPEC_FILE, SpecError, TaskSpec, load_spec
 
-TASKS_DIR = PROJECT_ROOT / "tasks"
-IMPLS_DIR = PROJECT_ROOT / "reference_impls"
+TASKS_DIR = SHIPPED_CATALOG / "tasks"
+IMPLS_DIR = SHIPPED_CATALOG / "reference_impls"
 #: A comment that takes a file out of the compiled mode, with the reason: `# usability-score: eager-only: <why>`.
 EAGER_ONLY = re.compile(r"^# usability-score: eager-only:?\s*(.*)$", re.MULTILINE)
 

@@ -12,7 +12,7 @@ import typer
 from rich.console import Console
 
 from analyzer import __version__
-from analyzer.corpus import PROJECT_ROOT
+from analyzer.corpus import project_folder
 from analyzer.spec import STUDY_MODES, STUDY_SIZES
 
 app = typer.Typer(
@@ -868,12 +868,12 @@ def new_cmd(
     task: str = typer.Argument(..., help="The new task's id, lower_snake_case."),
     category: str = typer.Option("tensor-ops", "--category", "-c", help="The task's category."),
     root: Optional[Path] = typer.Option(None, "--root", help="The project folder to add it to (default: the "
-                                        "current folder if it has tasks/, else the installed project's)."),
+                                        "current folder; never the installed catalog)."),
 ) -> None:
     """Scaffold a new task pair: tasks/TASK/{task.toml,oracle.py} and reference_impls/TASK/<framework>.py."""
     from analyzer.scaffold import ScaffoldError, scaffold
 
-    base = root or _catalog_root(None)
+    base = root or Path.cwd()
     try:
         created = scaffold(task, tasks_dir=base / "tasks", impls_dir=base / "reference_impls", category=category)
     except ScaffoldError as exc:
@@ -925,9 +925,8 @@ def _print_json(data: object) -> None:
 
 
 def _catalog_root(root: Optional[Path]) -> Path:
-    """The project folder every command reads: --root, else the current folder when it has tasks/, else the
-    installed project's."""
-    root = root or (Path.cwd() if (Path.cwd() / "tasks").is_dir() else PROJECT_ROOT)
+    """The project folder every command reads (analyzer.corpus.project_folder), checked."""
+    root = project_folder(root)
     if not (root / "tasks").is_dir():
         raise fail(f"--root {root}: expected a folder holding tasks/ and reference_impls/")
     return root

@@ -20,7 +20,20 @@ DEFAULT_VARIANT = "default"
 VARIANT_NAME = re.compile(r"^[a-z0-9]+(_[a-z0-9]+)*$")
 #: Source files at or above this size are refused rather than parsed (a corpus of paired code is small).
 MAX_SOURCE_BYTES = 2_000_000
-PROJECT_ROOT = Path(__file__).resolve().parent.parent
+#: The catalog that ships with usability-score: inside the installed package (a wheel carries tasks/ and
+#: reference_impls/ under analyzer/_catalog, see setup.py), or the source checkout the package is imported from.
+SHIPPED_CATALOG = (Path(__file__).resolve().parent / "_catalog"
+                   if (Path(__file__).resolve().parent / "_catalog" / "tasks").is_dir()
+                   else Path(__file__).resolve().parent.parent)
+
+
+def project_folder(root: Path | None = None) -> Path:
+    """The one rule every command follows for the folder holding tasks/ and reference_impls/: --root when given,
+    else the current folder when it holds tasks/, else the shipped catalog. Never the install location of a
+    checkout the user is not in: a study of the current folder measures the current folder's files."""
+    if root is not None:
+        return root
+    return Path.cwd() if (Path.cwd() / "tasks").is_dir() else SHIPPED_CATALOG
 
 
 @dataclass(frozen=True)
