@@ -12,7 +12,7 @@ import typer
 from rich.console import Console
 
 from analyzer import __version__
-from analyzer.corpus import project_folder
+from analyzer.corpus import DEFAULT_VARIANT, project_folder
 from analyzer.spec import STUDY_MODES, STUDY_SIZES
 
 app = typer.Typer(
@@ -113,8 +113,8 @@ class JobProgress:
 def _describe(record: object) -> str:
     """What a record is about, in words: "mlp torch (fit) compiled small", "cnn tensorflow litert", ..."""
     parts = [str(getattr(record, name, "") or "") for name in ("task", "framework")]
-    variant = getattr(record, "variant", "default")
-    if variant and variant != "default":
+    variant = getattr(record, "variant", DEFAULT_VARIANT)
+    if variant and variant != DEFAULT_VARIANT:
         parts.append(f"({variant})")
     parts += [str(getattr(record, name, "") or "") for name in ("path", "mode", "size", "fault")]
     if not getattr(record, "task", ""):  # a probe
@@ -249,7 +249,9 @@ def run_cmd(
     else:
         console.print(run_table(records))
         print_failures(console, records)
-    passed = all(r.status in ("passed", "not_applicable", "skipped") for r in records)
+    from analyzer.model import OK_STATUSES
+
+    passed = all(r.status in OK_STATUSES for r in records)
     raise typer.Exit(0 if passed and not (task and skipped) else 1)
 
 
@@ -1037,8 +1039,9 @@ def root(
     console.print(run_table(records))
     print_failures(console, records)
     _report(study, out, weights)
-    raise typer.Exit(0 if not static.problems and all(r.status in ("passed", "not_applicable", "skipped")
-                                                      for r in records) else 1)
+    from analyzer.model import OK_STATUSES
+
+    raise typer.Exit(0 if not static.problems and all(r.status in OK_STATUSES for r in records) else 1)
 
 
 def main() -> None:

@@ -25,6 +25,7 @@ Schema versions (record every change of format here):
 from __future__ import annotations
 
 import dataclasses
+import enum
 import json
 import platform
 from dataclasses import dataclass, field
@@ -216,8 +217,30 @@ def static_environment() -> dict[str, str]:
     return env
 
 
+class Status(str, enum.Enum):
+    """What became of a run (and of a deployment's export and reload). A str, so records compare and serialise
+    as the plain words they are written as."""
+
+    PASSED = "passed"  #: ran, and the parent's check against the oracle agreed
+    WRONG_ANSWER = "wrong_answer"  #: ran, and the outputs differ from the oracle's beyond the task's tolerance
+    CRASHED = "crashed"  #: raised, died, broke a limit, or its worker was overruled
+    TIMED_OUT = "timed_out"  #: no record within the job's wall time
+    SKIPPED = "skipped"  #: could not start here (framework not installed, no such device)
+    NOT_APPLICABLE = "not_applicable"  #: the task declares no such mode or size, or the file is eager-only
+
+    def __str__(self) -> str:
+        return self.value
+
+
 #: Statuses of a run, in the order reports list them.
-RUN_STATUSES = ("passed", "wrong_answer", "crashed", "timed_out", "skipped", "not_applicable")
+RUN_STATUSES = tuple(status.value for status in Status)
+#: Runs that never started: no figure, and no failure either.
+NEVER_RAN = frozenset({Status.SKIPPED, Status.NOT_APPLICABLE})
+#: Statuses that are not a failure of the study (exit status 0).
+OK_STATUSES = frozenset({Status.PASSED, *NEVER_RAN})
+#: When rounds of one job disagree, the worse status wins.
+SEVERITY = {Status.PASSED: 0, Status.NOT_APPLICABLE: 1, Status.SKIPPED: 2, Status.WRONG_ANSWER: 3,
+            Status.TIMED_OUT: 4, Status.CRASHED: 5}
 
 
 @dataclass(frozen=True)
@@ -282,6 +305,7 @@ def timing_from_dict(data: Mapping[str, Any]) -> Timing:
 
 def run_record_from_dict(data: Mapping[str, Any]) -> RunRecord:
     values = dict(data)
+    values["status"] = Status(values["status"])  # an unknown status is an unreadable record (ValueError)
     if values.get("timing") is not None:
         values["timing"] = timing_from_dict(values["timing"])
     return RunRecord(**values)
@@ -423,7 +447,7 @@ class StudyResults:
     def machines(self) -> tuple[str, ...]:
         """Every machine whose measured runs the study holds, in order of appearance (a Ray cluster's nodes, the
         parts of a merged study); runs that never started name none."""
-        ran = (run.machine or self.machine for run in self.runs if run.status not in ("not_applicable", "skipped"))
+        ran = (run.machine or self.machine for run in self.runs if run.status not in NEVER_RAN)
         return tuple(dict.fromkeys(ran)) or (self.machine,)
 
     @classmethod

@@ -82,9 +82,12 @@ from typing import Any, Iterable, Mapping, Sequence, TypeVar
 
 import numpy as np
 
+from analyzer.corpus import DEFAULT_VARIANT
 from analyzer.errors import FieldError
 from analyzer.frameworks import FRAMEWORKS
-from analyzer.model import CodeFigures, DebugRecord, DeployRecord, FileMetrics, RunRecord, StudyResults
+from analyzer.model import (
+    NEVER_RAN, CodeFigures, DebugRecord, DeployRecord, FileMetrics, RunRecord, StudyResults,
+)
 from analyzer.spec import SIZES
 
 if sys.version_info >= (3, 11):
@@ -137,7 +140,6 @@ MODELESS: frozenset[str] = frozenset({STATIC_MODE, DEPLOY_MODE, BEST_MODE})
 SIZELESS: frozenset[str] = frozenset({STATIC_MODE, DEPLOY_MODE})
 #: A Metric.size that stands for one metric per input size present in the study.
 EVERY_SIZE = "*"
-DEFAULT_VARIANT = "default"
 #: A record with a device and an input size: a RunRecord or a DeployRecord.
 Record = TypeVar("Record", RunRecord, DeployRecord)
 
@@ -637,7 +639,7 @@ def _select_runs(runs: Sequence[Record], *, attribute: str, wanted: str) -> list
     # A run that never started (not applicable, framework missing) carries the requested device ("auto"),
     # not one it ran on: it has no figures and does not make a study multi-device.
     found = sorted({getattr(run, attribute) for run in runs
-                    if getattr(run, "status", "") not in ("not_applicable", "skipped")})
+                    if getattr(run, "status", "") not in NEVER_RAN})
     if wanted:
         return [run for run in runs if getattr(run, attribute) == wanted]
     if len(found) > 1:
@@ -646,7 +648,7 @@ def _select_runs(runs: Sequence[Record], *, attribute: str, wanted: str) -> list
 
 
 def _run_rows(records: Sequence[RunRecord]) -> Iterable[Measurement]:
-    if all(r.status in ("not_applicable", "skipped") for r in records):
+    if all(r.status in NEVER_RAN for r in records):
         return  # never ran: no figure at all, not a failure (the task is then left out of the pairing)
     first = records[0]
     sources = tuple(_run_source(r) for r in records)

@@ -19,7 +19,7 @@ from analyzer.execution.ray_executor import RaySettings, run_jobs_ray
 from analyzer.execution.runner import Job, Limits, run_jobs
 from analyzer.execution.stats import summarize
 from analyzer.frameworks import FRAMEWORKS, framework_installed
-from analyzer.model import RunRecord, Timing, run_record_from_dict
+from analyzer.model import SEVERITY, RunRecord, Timing, run_record_from_dict
 from analyzer.text import printable
 
 RUNS_FILE = "runs.jsonl"
@@ -30,8 +30,6 @@ CONDITIONS_FILE = "conditions.json"
 class ResumeError(ValueError):
     """--resume asked for conditions other than those the folder's records were taken under."""
 
-#: Worse statuses win when rounds disagree.
-_SEVERITY = {"passed": 0, "not_applicable": 1, "skipped": 2, "wrong_answer": 3, "timed_out": 4, "crashed": 5}
 
 
 @dataclass(frozen=True)
@@ -220,7 +218,7 @@ def combine_rounds(records: Iterable[RunRecord]) -> list[RunRecord]:
 def _combine(group: list[RunRecord]) -> RunRecord:
     if len(group) == 1:
         return group[0]
-    worst = max(group, key=lambda r: _SEVERITY.get(r.status, 9))
+    worst = max(group, key=lambda r: SEVERITY.get(r.status, 9))
     if worst.status != "passed":
         return worst
     timings = [r.timing for r in group if r.timing is not None]

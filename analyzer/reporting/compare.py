@@ -29,6 +29,7 @@ from rich.markup import escape
 from rich.table import Table
 from rich.text import Text
 
+from analyzer.corpus import DEFAULT_VARIANT
 from analyzer.reporting.files import Report, md, md_table
 from analyzer.reporting.scorecard import dimension_name, number
 from analyzer.scoring import DEBUG_FIELDS, DEPLOY_FIELDS, HIGHER_IS_BETTER, STATIC_FIELDS
@@ -90,7 +91,7 @@ class Change:
 
     @property
     def implementation(self) -> str:
-        return self.framework if self.variant == "default" else f"{self.framework} ({self.variant})"
+        return self.framework if self.variant == DEFAULT_VARIANT else f"{self.framework} ({self.variant})"
 
 
 @dataclass(frozen=True)
@@ -181,7 +182,7 @@ def _geomeans(before: Mapping[Key, tuple], after: Mapping[Key, tuple]) -> tuple[
     for key in set(before) & set(after):
         task, framework, variant, mode, size, metric = key
         a, b = before[key][0], after[key][0]
-        if metric in TIMED and variant == "default" and a > 0 and b > 0:
+        if metric in TIMED and variant == DEFAULT_VARIANT and a > 0 and b > 0:
             logs[(framework, mode, size)].append(math.log(b / a))
     means = ((fw, mode, size, math.exp(sum(v) / len(v)), len(v)) for (fw, mode, size), v in sorted(logs.items()))
     return tuple(row for row in means if abs(row[3] - 1) >= 5e-4)  # only what changed

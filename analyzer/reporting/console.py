@@ -11,9 +11,10 @@ from rich.markup import escape
 from rich.table import Table
 
 from analyzer.catalog import Catalog
+from analyzer.corpus import DEFAULT_VARIANT
 from analyzer.execution.stats import DISTURBED_RATIO, interference
 from analyzer.frameworks import FRAMEWORKS
-from analyzer.model import FileMetrics, RunRecord, StaticReport
+from analyzer.model import NEVER_RAN, FileMetrics, RunRecord, StaticReport
 from analyzer.spec import SIZES
 from analyzer.validation import Finding
 
@@ -51,9 +52,9 @@ def print_catalog(console: Console, catalog: Catalog) -> None:
         cells = []
         for name in FRAMEWORKS:
             variants = task.variants(name)
-            extra = [v for v in variants if v != "default"]
-            mark = ("✓" if "default" in variants else "✗") + (f" +{','.join(extra)}" if extra else "")
-            cells.append(f"[green]{mark}[/]" if "default" in variants else f"[red]{mark}[/]")
+            extra = [v for v in variants if v != DEFAULT_VARIANT]
+            mark = ("✓" if DEFAULT_VARIANT in variants else "✗") + (f" +{','.join(extra)}" if extra else "")
+            cells.append(f"[green]{mark}[/]" if DEFAULT_VARIANT in variants else f"[red]{mark}[/]")
         spec = task.spec
         table.add_row(escape(task.id), spec.category if spec else "[red]no spec[/]",
                       escape(spec.title) if spec else "", *cells)
@@ -108,7 +109,7 @@ def print_static(console: Console, report: StaticReport) -> None:
 
 
 def _label(metrics: FileMetrics) -> str:
-    return metrics.framework if metrics.variant == "default" else f"{metrics.framework} ({metrics.variant})"
+    return metrics.framework if metrics.variant == DEFAULT_VARIANT else f"{metrics.framework} ({metrics.variant})"
 
 
 def _framework_order(name: str) -> int:
@@ -165,7 +166,7 @@ def _run_cells(record: RunRecord | None, fastest: float | None, *, disturbed: bo
     if record is None:
         return ["", ""]
     if record.status != "passed" or record.timing is None:
-        style = "dim" if record.status in ("not_applicable", "skipped") else "red"
+        style = "dim" if record.status in NEVER_RAN else "red"
         return [f"[{style}]{record.status}[/]", ""]
     timing = record.timing
     text = f"{timing.median_s * 1e3:.3g} [{timing.ci_low_s * 1e3:.3g}–{timing.ci_high_s * 1e3:.3g}]"
