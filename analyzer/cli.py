@@ -38,6 +38,12 @@ def executor_option():
                         "out).")
 
 
+def lanes_option():
+    return typer.Option(1, "--lanes", help="Jobs run at once on this machine (default 1: one after another, so "
+                        "that no job is timed beside another; N lanes finish sooner on N free cores, and the "
+                        "machine probe records how much each timing was disturbed).")
+
+
 def ray_address_option():
     return typer.Option(None, "--ray-address", help="With --executor ray: the cluster to join (ray://HOST:10001, "
                         "HOST:6379 or auto); default: start a Ray instance on this machine.")
@@ -221,6 +227,7 @@ def run_cmd(
     executor: str = executor_option(),
     ray_address: Optional[str] = ray_address_option(),
     ray_resource: Optional[str] = ray_resource_option(),
+    lanes: int = lanes_option(),
     force: bool = force_option(),
     timeout: float = typer.Option(300.0, "--timeout", help="Seconds one job may take before it is stopped."),
     root: Optional[Path] = typer.Option(None, "--root", help="A folder holding tasks/ and reference_impls/."),
@@ -235,7 +242,7 @@ def run_cmd(
     also holds the static figures of the same implementations, so that `report` scores every dimension."""
     plan = _run_plan(mode=mode, framework=framework, device=device, size=size, rounds=rounds, threads=threads,
                      timeout=timeout, sandbox=sandbox, fresh_workers=fresh_workers, shard=shard,
-                     ray=_ray_settings(executor, ray_address, ray_resource))
+                     ray=_ray_settings(executor, ray_address, ray_resource), lanes=lanes)
     selected = _select_tasks(_catalog(root), task)
     skipped = _skipped_tasks(selected)
     static = _static_of(root, selected, plan.frameworks)  # a study of what it runs, whole: code figures included
@@ -293,7 +300,7 @@ def _ray_settings(executor: str, address: Optional[str], resource: Optional[str]
 
 
 def _run_plan(*, mode, framework, device, size, rounds, threads, timeout, sandbox=True, fresh_workers=False,
-              shard=None, ray=None):
+              shard=None, ray=None, lanes=1):
     from analyzer.environment import available_cores
     from analyzer.execution.runner import Limits
     from analyzer.spec import MODES, SIZES
@@ -310,10 +317,14 @@ def _run_plan(*, mode, framework, device, size, rounds, threads, timeout, sandbo
         raise fail(f"--threads {threads}: expected a whole number of at least 1 (0: every available core)")
     if timeout <= 0:
         raise fail(f"--timeout {timeout:g}: expected a positive number of seconds")
+    if lanes < 1:
+        raise fail(f"--lanes {lanes}: expected a whole number of at least 1")
+    if lanes > 1 and ray is not None:
+        raise fail("--lanes applies to the local executor; on Ray, the cluster's resources decide what runs at once")
     return RunPlan(modes=tuple(dict.fromkeys(mode)), frameworks=_frameworks(framework), device=device,
                    sizes=tuple(dict.fromkeys(size)), threads=threads or available_cores(), rounds=rounds,
                    limits=Limits(timeout_s=timeout, sandbox=sandbox, fresh_workers=fresh_workers),
-                   shard=str(_shard(shard) or ""), ray=ray)
+                   shard=str(_shard(shard) or ""), ray=ray, lanes=lanes)
 
 
 def _execute(tasks, plan, *, out: Path, resume: bool, static=None, force: bool = False, costs: Optional[Path] = None):
@@ -360,6 +371,7 @@ def _execute(tasks, plan, *, out: Path, resume: bool, static=None, force: bool =
                    "modes": list(plan.modes), "sizes": list(plan.sizes), "rounds": plan.rounds,
                    **({"shard": plan.shard} if plan.shard else {}),
                    **({"executor": _ray_description(plan.ray, combined)} if plan.ray else {}),
+                   **({"lanes": plan.lanes} if plan.lanes > 1 else {}),
                    "isolation": _isolation(plan.limits),
                    "interference": describe_interference(interference([r.timing for r in combined]))}
     study = StudyResults(static=static, runs=tuple(combined), environment=environment,
@@ -998,6 +1010,8 @@ def root(
                                  "command; deployment and the debuggability pass run here)."),
     ray_address: Optional[str] = ray_address_option(),
     ray_resource: Optional[str] = ray_resource_option(),
+    lanes: int = typer.Option(1, "--lanes", help="Jobs of the study's runs at once on this machine (with no "
+                              "command; see `run --lanes`)."),
 ) -> None:
     """With no command, run the whole study: static analysis, then every task in every framework, then the
     reports, with defaults that fit a 2-core CPU machine: eager and compiled, at the small (overhead-bound) and
@@ -1014,7 +1028,7 @@ def root(
     _load_weights(weights)  # a bad weights file and bad flags are reported before the run spends its time
     plan = _run_plan(mode=mode, framework=framework, device=device, size=size, rounds=rounds, threads=threads,
                      timeout=timeout, sandbox=sandbox, fresh_workers=fresh_workers, shard=shard,
-                     ray=_ray_settings(executor, ray_address, ray_resource))
+                     ray=_ray_settings(executor, ray_address, ray_resource), lanes=lanes)
     deploy_plan = _deploy_plan(framework=framework, path=None, size="small", threads=threads, timeout=timeout,
                                keep_artifacts=False, sandbox=sandbox) if deploy else None
     debug_plan = _debug_plan(framework=framework, mode=mode, fault=None, timeout=min(timeout, 120.0),

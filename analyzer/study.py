@@ -16,7 +16,7 @@ from typing import Any, Callable, Iterable
 
 from analyzer.catalog import CatalogTask, eager_only_reason
 from analyzer.execution.ray_executor import RaySettings, run_jobs_ray
-from analyzer.execution.runner import Job, Limits, run_jobs
+from analyzer.execution.runner import Job, Limits, run_jobs, run_jobs_in_lanes
 from analyzer.execution.stats import summarize
 from analyzer.frameworks import FRAMEWORKS, framework_installed
 from analyzer.model import SEVERITY, RunRecord, Timing, run_record_from_dict
@@ -48,6 +48,7 @@ class RunPlan:
     check_determinism: bool = True  #: compare a second fresh run with the first
     shard: str = ""  #: "K/N" when this machine runs one part of the job list (analyzer.sharding); "" for all
     ray: RaySettings | None = None  #: run the jobs on a Ray cluster (analyzer.execution.ray_executor); None: here
+    lanes: int = 1  #: jobs run at once on this machine (analyzer.execution.runner.run_jobs_in_lanes); 1: one by one
 
 
 @dataclass(frozen=True)
@@ -116,7 +117,8 @@ def execute(planned: list[Planned], run_plan: RunPlan, *, out_dir: Path, resume:
     path = out_dir / RUNS_FILE
     conditions = {"device": run_plan.device, "threads": run_plan.threads, "timing": run_plan.timing,
                   "check_determinism": run_plan.check_determinism, "policy": run_plan.policy,
-                  **({"shard": run_plan.shard} if run_plan.shard else {})}
+                  **({"shard": run_plan.shard} if run_plan.shard else {}),
+                  **({"lanes": run_plan.lanes} if run_plan.lanes > 1 else {})}
     if resume:
         _check_conditions(out_dir / CONDITIONS_FILE, conditions)
     done = {record_key(r): r for r in load_runs(path)} if resume else {}
@@ -136,7 +138,9 @@ def execute(planned: list[Planned], run_plan: RunPlan, *, out_dir: Path, resume:
             keep(ready.record)
         jobs = [p.job for p in todo if p.job is not None]
         starts = {job.id: p for p in todo if (job := p.job) is not None}
-        runner = run_jobs if run_plan.ray is None else functools.partial(run_jobs_ray, settings=run_plan.ray)
+        runner = (functools.partial(run_jobs_ray, settings=run_plan.ray) if run_plan.ray is not None
+                  else functools.partial(run_jobs_in_lanes, lanes=run_plan.lanes) if run_plan.lanes > 1
+                  else run_jobs)
         for raw in runner(jobs, limits=run_plan.limits, on_start=lambda job: on_start(starts[job.id])):
             planned_job = by_key[parse_job_id(raw["job"])]
             if versions is not None and raw.get("versions"):

@@ -93,3 +93,44 @@ def _running(cmdline: bytes) -> bool:
         except OSError:
             continue
     return False
+
+
+def test_lanes_run_jobs_at_once_and_record_what_one_lane_records(tmp_path: Path) -> None:
+    """Two lanes: the same verdicts as one after another, every record written as it finishes, and the two lanes
+    really overlap (two jobs whose setup sleeps 4 s: the second starts before the first finishes)."""
+    import threading
+
+    from analyzer.catalog import load_catalog
+    from analyzer.execution.runner import Job, run_jobs_in_lanes
+
+    catalog = load_catalog(FAULTY / "tasks", FAULTY / "reference_impls")
+    chosen = [t for t in catalog.tasks if t.id in ("healthy", "raises", "nan")]
+    run_plan = RunPlan(frameworks=("jax",), device="cpu", timing=False, check_determinism=False,
+                       limits=Limits(timeout_s=120), lanes=2)
+    out = tmp_path / "lanes"
+    out.mkdir()
+    records = {r.task: r for r in execute(plan(chosen, run_plan), run_plan, out_dir=out)}
+    assert {t: (r.status, r.reason.split(":")[0]) for t, r in records.items()} == {
+        "healthy": ("passed", ""), "raises": ("crashed", "RuntimeError at jax.py"),
+        "nan": ("wrong_answer", records["nan"].reason.split(":")[0])}
+    assert len(load_runs(out / RUNS_FILE)) == 3
+    assert "lanes" in (out / "conditions.json").read_text()
+
+    sleeper = tmp_path / "sleeper.py"
+    sleeper.write_text("import time\n\n\ndef setup(inputs, device):\n    time.sleep(4)\n    return inputs['x']\n\n\n"
+                       "def run(state):\n    return state * 2\n\n\ndef result(state, output):\n    return {'y': output}\n",
+                       encoding="utf-8")
+    jobs = [Job(id=f"s{i}", task="healthy", framework="jax", variant="default", mode="eager",
+                task_dir=str(FAULTY / "tasks" / "healthy"), impl_path=str(sleeper), check_determinism=False)
+            for i in range(2)]
+    lanes_seen: set[str] = set()
+    order: list[str] = []
+
+    def started(job: Job) -> None:
+        order.append("start")
+        lanes_seen.add(threading.current_thread().name)
+
+    for record in run_jobs_in_lanes(jobs, limits=Limits(timeout_s=120), lanes=2, on_start=started):
+        order.append(record["status"])
+    assert order == ["start", "start", "passed", "passed"]  # the second began before the first finished
+    assert lanes_seen == {threading.main_thread().name}  # callbacks run in the caller's thread

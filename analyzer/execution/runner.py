@@ -300,6 +300,63 @@ def run_jobs(jobs: Iterable[Job], *, limits: Limits | None = None,
             yield pool.run(job)
 
 
+def run_jobs_in_lanes(jobs: Iterable[Job], *, limits: Limits | None = None, lanes: int = 2,
+                      on_start: Callable[[Job], None] = lambda job: None) -> Iterator[dict[str, Any]]:
+    """Run jobs in `lanes` concurrent lanes, each a WorkerPool of its own fed from a balanced part of the list
+    (analyzer.sharding's deal, by expected cost), yielding records as they finish. Faster on a machine with a core
+    per lane, at a price the records show: a job timed beside another is disturbed by it (the machine probe before
+    each sample measures how much). Interrupted, every lane's workers are killed and no further job starts."""
+    import queue
+    import threading
+
+    from analyzer.sharding import assign, run_cost
+
+    jobs = list(jobs)
+    if lanes <= 1 or len(jobs) < 2:
+        yield from run_jobs(jobs, limits=limits, on_start=on_start)
+        return
+    owners = assign([job.id for job in jobs], [run_cost(job.mode, job.size, {}, ()) for job in jobs], lanes)
+    events: queue.Queue = queue.Queue()
+    stop = threading.Event()
+    pools = [WorkerPool(limits or Limits()) for _ in range(lanes)]
+
+    def lane(index: int) -> None:
+        try:
+            for job, owner in zip(jobs, owners):
+                if owner == index and not stop.is_set():
+                    events.put(("start", job))
+                    events.put(("record", pools[index].run(job)))
+        except BaseException as exc:  # noqa: BLE001 - handed to the caller's thread
+            events.put(("error", exc))
+        finally:
+            events.put(("done", index))
+
+    threads = [threading.Thread(target=lane, args=(i,), daemon=True, name=f"lane-{i + 1}") for i in range(lanes)]
+    for thread in threads:
+        thread.start()
+    try:
+        running = lanes
+        while running:
+            kind, value = events.get()
+            if kind == "start":
+                on_start(value)
+            elif kind == "record":
+                yield value
+            elif kind == "error":
+                raise value
+            else:
+                running -= 1
+    finally:
+        stop.set()
+        for pool in pools:  # a lane still inside a job sees its worker die and ends after that job
+            for worker in list(pool.workers.values()):
+                worker.kill()
+        for thread in threads:
+            thread.join(timeout=30)
+        for pool in pools:
+            pool.close()
+
+
 def worker_env() -> dict[str, str]:
     env = {key: os.environ[key] for key in ENV_WHITELIST if key in os.environ}
     project_root = str(Path(__file__).resolve().parents[2])
