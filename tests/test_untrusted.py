@@ -351,6 +351,9 @@ def test_the_judge_believes_outputs_not_the_worker(tmp_path: Path) -> None:
                                                                "(first.npz missing)")
     crashed = {"status": "crashed", "reason": "worker exited with code 7"}
     assert _judged(tmp_path, crashed, None) == crashed  # a record that claims nothing passes through
+    invented = _judged(tmp_path, {"status": "excellent", "reason": ""}, None)  # read back, it would stop the study
+    assert (invented["status"], invented["reason"]) == (
+        "crashed", "judge: the worker reported a status runs do not have ('excellent')")
 
 
 def test_the_judge_refuses_a_timing_its_own_clock_contradicts(tmp_path: Path) -> None:

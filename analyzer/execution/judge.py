@@ -36,6 +36,7 @@ import numpy as np
 
 from analyzer.execution.checks import compare
 from analyzer.execution.child import confined_env
+from analyzer.model import RUN_STATUSES
 from analyzer.spec import SpecError, load_spec
 
 #: the worker statuses that claim a verdict on the outputs
@@ -58,6 +59,9 @@ class Judge:
     def verdict(self, job: Any, record: dict[str, Any], arrays: Path, sampling_s: float | None = None) -> dict[str, Any]:
         """The record as the parent believes it (a new dict). `sampling_s`: how long the parent saw the job's
         sampling last, from the worker's word that it began to its record."""
+        if record.get("status") not in RUN_STATUSES:  # a word no run record may hold would be believed as one
+            return _refused(record, f"judge: the worker reported a status runs do not have "
+                                    f"({str(record.get('status'))[:60]!r})")
         if record.get("status") not in JUDGED:
             return record
         claimed = record["status"]

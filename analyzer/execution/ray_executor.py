@@ -52,7 +52,6 @@ class RaySettings:
 
     address: str | None = None  #: a cluster ("ray://host:10001", "host:6379", "auto"); None starts a local instance
     resource: str = ""  #: a custom resource naming the hardware kind every job must run on ("" for any node)
-    num_cpus: int | None = None  #: CPUs of the local instance when one is started (None: Ray's default, all)
 
 
 def available() -> str | None:
@@ -118,9 +117,8 @@ def run_jobs_ray(jobs: Iterable[Job], *, limits: Limits | None = None, settings:
         rebased = bundle(jobs, folder)
         if not ray.is_initialized():
             try:
-                ray.init(address=settings.address, num_cpus=settings.num_cpus if settings.address is None else None,
-                         include_dashboard=False, log_to_driver=False, configure_logging=False,
-                         runtime_env={"working_dir": str(folder)})
+                ray.init(address=settings.address, include_dashboard=False, log_to_driver=False,
+                         configure_logging=False, runtime_env={"working_dir": str(folder)})
             except (ConnectionError, RuntimeError, ValueError) as exc:
                 raise RayUnavailable(f"Ray: cannot start or reach {settings.address or 'a local instance'}: "
                                      f"{exc}") from None
