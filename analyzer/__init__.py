@@ -4,7 +4,7 @@ Importing this package imports no deep-learning framework; only the worker proce
 `from analyzer import load` (see analyzer.api).
 """
 
-__version__ = "0.1.0"
+from analyzer._version import __version__
 
 __all__ = ["__version__", "load", "merge"]
 

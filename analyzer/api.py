@@ -18,29 +18,23 @@ is asked for).
 from __future__ import annotations
 
 import dataclasses
-import math
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Iterable, Mapping
 
 from analyzer.claims import ClaimResult
 from analyzer.model import StudyResults
-from analyzer.reporting.files import REPORT_FORMAT, Report, ReportError, build_report, read_json, report_from_data
-from analyzer.scoring import DEBUG_FIELDS, DIMENSIONS, Measurement, Scorecard, ScoringSettings, measurements
+from analyzer.catalog import catalog_categories
+from analyzer.orchestration import build_report
+from analyzer.report import REPORT_FORMAT, Report, ReportError, report_from_data
+from analyzer.scoring import DIMENSIONS, Measurement, Scorecard, ScoringSettings, measurements
+from analyzer.store import read_json
+from analyzer.tidy import COLUMNS, UNITS, on_machine, tidy_rows
+
+__all__ = ["COLUMNS", "UNITS", "LoadError", "Results", "load", "merge", "catalog_categories"]
 
 if TYPE_CHECKING:  # pragma: no cover
     import pandas
-
-#: Columns of the tidy frame, in order.
-COLUMNS = ("task", "category", "framework", "variant", "mode", "size", "metric", "value", "ci_low", "ci_high", "unit",
-           "status", "machine", "run_id")
-UNITS = {
-    "median_s": "s", "iqr_s": "s", "best_s": "s", "compile_s": "s", "import_s": "s", "first_result_s": "s",
-    "cold_start_s": "s", "peak_host_mb": "MiB", "peak_device_mb": "MiB", "max_abs_err": "", "max_rel_err": "",
-    "passed": "0/1", "sloc": "lines", "statements": "statements", "tokens": "tokens", "deploy_paths": "paths",
-    "debug_score": "score 0-1", **{name: "share" for name in DEBUG_FIELDS if name != "debug_score"},
-}
-
 
 class LoadError(ValueError):
     """A path that holds no study or report this version reads; the message names it and says why."""
@@ -92,38 +86,22 @@ class Results:
         return measurements(self.study, device=settings.device, machine=settings.machine, size=settings.size)
 
     def to_frame(self) -> "pandas.DataFrame":
-        """One row per measurement (COLUMNS): static figures, run figures per mode and size (median_s with its 95%
-        interval), deployment and debuggability figures; with the task's category, the unit, the status of the
-        runs behind the row, and the machine (CPU and GPUs) and run id (the study's creation time) it came from."""
+        """One row per measurement (analyzer.tidy.COLUMNS): static figures, run figures per mode and size
+        (median_s with its 95% interval), deployment and debuggability figures; with the task's category, the unit,
+        the status of the runs behind the row, and the machine (CPU and GPUs) and run id (the study's creation
+        time) it came from."""
         import pandas as pd
 
         if self.parts:
             return pd.concat([part.to_frame() for part in self.parts], ignore_index=True)
-        if len(self.study.machines) > 1:  # one study of several machines (a Ray cluster, a merged study read back)
-            return pd.concat([self.on_machine(m).to_frame() for m in self.study.machines], ignore_index=True)
-        return pd.DataFrame(self._records(), columns=list(COLUMNS))
+        settings = self.saved.scorecard.settings if self.saved else ScoringSettings()
+        return pd.DataFrame(list(tidy_rows(self.study, settings=settings, categories=self.categories)),
+                            columns=list(COLUMNS))
 
     def on_machine(self, machine: str) -> "Results":
         """The part of the study measured on one machine (its static figures, deployments and debuggability pass
         included), as a study of its own."""
-        runs = tuple(r for r in self.study.runs if (r.machine or self.study.machine) == machine)
-        environment = {**self.study.environment, "machine": machine}
-        study = dataclasses.replace(self.study, runs=runs, environment=environment)
-        return Results(study, f"{self.source} on {machine}", None, self.categories)
-
-    def _records(self) -> Iterable[tuple[Any, ...]]:
-        runs = {(r.task, r.framework, r.variant, r.mode, r.size): r for r in self.study.runs}
-        machine = self.study.environment.get("machine") or self.study.machine
-        run_id = self.study.created
-        for row in sorted(self.measurements(), key=lambda r: (r.task, r.framework, r.variant, r.mode, r.size,
-                                                              r.metric)):
-            run = runs.get((row.task, row.framework, row.variant, row.mode, row.size))
-            low = high = math.nan
-            if row.metric == "median_s" and run is not None and run.timing is not None:
-                low, high = run.timing.ci_low_s, run.timing.ci_high_s
-            status = run.status if run is not None else "measured"
-            yield (row.task, self.categories.get(row.task, ""), row.framework, row.variant, row.mode, row.size,
-                   row.metric, row.value, low, high, UNITS.get(row.metric, ""), status, machine, run_id)
+        return Results(on_machine(self.study, machine), f"{self.source} on {machine}", None, self.categories)
 
     def scorecard_frame(self, **options: Any) -> "pandas.DataFrame":
         """rank, framework, composite, ci_low, ci_high, p_first: one row per framework (rank empty where the
@@ -256,19 +234,3 @@ def _settings(environment: Mapping[str, Any], name: str) -> dict[str, Any]:
     return {f"{lib} version": str(version).split("+")[0]
             for libs in (value.values() if isinstance(value, dict) else ()) if isinstance(libs, dict)
             for lib, version in libs.items() if lib != "accelerators"}
-
-
-def catalog_categories() -> dict[str, str]:
-    """task -> category from the catalog of the current folder or the installed project (without running any of
-    its code: task.toml files only)."""
-    from analyzer.corpus import project_folder
-    from analyzer.spec import SpecError, load_spec
-
-    root = project_folder()
-    found = {}
-    for folder in sorted((root / "tasks").glob("*")) if (root / "tasks").is_dir() else ():
-        try:
-            found[folder.name] = load_spec(folder).category
-        except (SpecError, OSError):
-            continue
-    return found

@@ -114,3 +114,19 @@ def eager_only_reason(path: Path) -> str | None:
         return None
     return (match.group(1).strip() or "the file declares itself eager-only") if match else None
 
+
+
+def catalog_categories() -> dict[str, str]:
+    """task -> category from the catalog of the current folder or the installed project (without running any of
+    its code: task.toml files only)."""
+    from analyzer.corpus import project_folder
+    from analyzer.spec import SpecError, load_spec
+
+    root = project_folder()
+    found = {}
+    for folder in sorted((root / "tasks").glob("*")) if (root / "tasks").is_dir() else ():
+        try:
+            found[folder.name] = load_spec(folder).category
+        except (SpecError, OSError):
+            continue
+    return found

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import json
 import signal
 import sys
@@ -11,7 +12,7 @@ from typing import List, Optional
 import typer
 from rich.console import Console
 
-from analyzer import __version__
+from analyzer._version import __version__
 from analyzer.corpus import DEFAULT_VARIANT, project_folder
 from analyzer.spec import STUDY_MODES, STUDY_SIZES
 
@@ -245,8 +246,12 @@ def run_cmd(
                      ray=_ray_settings(executor, ray_address, ray_resource), lanes=lanes)
     selected = _select_tasks(_catalog(root), task)
     skipped = _skipped_tasks(selected)
-    static = _static_of(root, selected, plan.frameworks)  # a study of what it runs, whole: code figures included
-    records = _execute(selected, plan, out=out, resume=resume, static=static, force=force, costs=costs).runs
+    from analyzer.orchestration import run_pass, static_figures
+
+    static = static_figures(_catalog_root(root), selected, plan.frameworks)  # code figures of what it runs
+    with _pass_errors():
+        records = run_pass(selected, plan, out=out, resume=resume, static=static, force=force, costs=costs,
+                           progress=JobProgress, warn=_warn).runs
     from analyzer.reporting.console import print_failures, run_table
 
     if as_json:
@@ -327,69 +332,6 @@ def _run_plan(*, mode, framework, device, size, rounds, threads, timeout, sandbo
                    shard=str(_shard(shard) or ""), ray=ray, lanes=lanes)
 
 
-def _execute(tasks, plan, *, out: Path, resume: bool, static=None, force: bool = False, costs: Optional[Path] = None):
-    """Plan, run with a progress bar, save runs.jsonl and study.json, and return the study (rounds combined)."""
-    from datetime import datetime, timezone
-
-    from analyzer.environment import describe_machine
-    from analyzer.execution.ray_executor import RayUnavailable
-    from analyzer.execution.stats import describe_interference, interference
-    from analyzer.model import StudyResults
-    from analyzer.outdir import OutputDir, OutputDirError, check_not_overwriting
-    from analyzer.study import (
-        RUNS_FILE, ResumeError, combine_rounds, execute, load_runs, plan as make_plan, read_runs,
-    )
-
-    planned = _sharded_runs(make_plan(tasks, plan), plan.shard, costs)
-    versions: dict = {}
-    if resume:  # the frameworks whose jobs all ran before keep the versions they reported then
-        earlier = _saved_study(out)
-        if earlier is not None and isinstance(earlier.environment.get("frameworks"), dict):
-            versions.update(earlier.environment["frameworks"])
-        _, unreadable = read_runs(out / RUNS_FILE)
-        if unreadable:
-            err_console.print(f"warning: {out / RUNS_FILE}: {len(unreadable)} unreadable line(s) (line "
-                              f"{', '.join(map(str, unreadable[:10]))}{', ...' if len(unreadable) > 10 else ''}) "
-                              f"skipped; their jobs run again", markup=False, highlight=False, soft_wrap=True)
-    try:
-        with OutputDir(out), JobProgress("run") as progress:
-            check_not_overwriting(out, (RUNS_FILE,), resume=resume, force=force)
-            progress.plan(len(planned))
-            records = execute(
-                planned, plan, out_dir=out, resume=resume, versions=versions,
-                on_start=lambda p: progress.start(f"{p.key[0]} {p.key[1]} {p.key[3]} {p.key[4]}"),
-                on_record=progress.done,
-            )
-    except (OutputDirError, ResumeError, RayUnavailable) as exc:
-        raise fail(str(exc))
-    except KeyboardInterrupt:
-        kept = len(load_runs(out / RUNS_FILE))
-        raise fail(f"interrupted: {kept} finished record(s) kept in {out / RUNS_FILE}; continue with --resume",
-                   code=130)
-    combined = combine_rounds(records)
-    environment = {**describe_machine(threads=plan.threads, device=plan.device), "frameworks": versions,
-                   "modes": list(plan.modes), "sizes": list(plan.sizes), "rounds": plan.rounds,
-                   **({"shard": plan.shard} if plan.shard else {}),
-                   **({"executor": _ray_description(plan.ray, combined)} if plan.ray else {}),
-                   **({"lanes": plan.lanes} if plan.lanes > 1 else {}),
-                   "isolation": _isolation(plan.limits),
-                   "interference": describe_interference(interference([r.timing for r in combined]))}
-    study = StudyResults(static=static, runs=tuple(combined), environment=environment,
-                         created=datetime.now(timezone.utc).isoformat(timespec="seconds"))
-    (out / "study.json").write_text(json.dumps(study.to_dict(), indent=1), encoding="utf-8")
-    return study
-
-
-def _ray_description(settings, records) -> dict:
-    """What the study's environment says about a pass run on Ray: where, on which hardware kind, and how many jobs
-    each machine ran."""
-    from collections import Counter
-
-    nodes = Counter(r.machine for r in records if r.machine)
-    return {"kind": "ray", "address": settings.address or "a local Ray instance",
-            "resource": settings.resource, "machines": dict(nodes)}
-
-
 @app.command("deploy")
 def deploy_cmd(
     task: Optional[List[str]] = typer.Option(None, "--task", "-t", help="Only these model tasks (repeatable)."),
@@ -422,23 +364,15 @@ def deploy_cmd(
         not_models = [t.id for t in selected if t.spec is None or not t.spec.model]
         if not_models:
             raise fail(f"--task: {', '.join(not_models)} define(s) no model (task.toml has no `model = true`)")
-    study, written = _into_saved_study(out, DEPLOYMENTS_FILE, lambda saved, save: _deploy(
-        selected, plan, out=out, resume=resume, study=saved, save=save, force=force, shard=_shard(shard)))
+    from analyzer.orchestration import deploy_pass, into_saved_study
+
+    with _pass_errors():
+        study, written = into_saved_study(out, DEPLOYMENTS_FILE, lambda saved, save: deploy_pass(
+            selected, plan, out=out, resume=resume, study=saved, save=save, force=force, shard=_shard(shard),
+            progress=JobProgress))
     console.print(deployment_table(study.deployments))
     console.print(deployment_failures(study.deployments))
     console.print(written, highlight=False, soft_wrap=True)
-
-
-def _into_saved_study(out: Path, records_file: str, measure):
-    """Run a pass that adds its records to --out's study.json (a new study when there is none; one this version
-    cannot read is left alone): measure(saved study or None, save) -> study. Returns the study and the line that
-    says what was written."""
-    saved = _saved_study(out)
-    unreadable = saved is None and (out / "study.json").exists()
-    study = measure(saved, not unreadable)
-    if unreadable:
-        return study, f"wrote {out / records_file}; left {out / 'study.json'} alone: this version cannot read it"
-    return study, f"wrote {out / records_file} and {out / 'study.json'}"
 
 
 @app.command("debug")
@@ -473,8 +407,12 @@ def debug_cmd(
         if undeclared:
             raise fail(f"--task: {', '.join(undeclared)} declare(s) no [debug] data in task.toml (or has problems; "
                        f"see `usability-score validate`)")
-    study, written = _into_saved_study(out, DEBUG_FILE, lambda saved, save: _debug(
-        selected, plan, out=out, resume=resume, study=saved, save=save, force=force, shard=_shard(shard)))
+    from analyzer.orchestration import debug_pass, into_saved_study
+
+    with _pass_errors():
+        study, written = into_saved_study(out, DEBUG_FILE, lambda saved, save: debug_pass(
+            selected, plan, out=out, resume=resume, study=saved, save=save, force=force, shard=_shard(shard),
+            progress=JobProgress))
     for table in to_rich(debug_tables(study.debug, study.probes)):
         console.print(table)
     console.print(written, highlight=False, soft_wrap=True)
@@ -497,55 +435,6 @@ def _debug_plan(*, framework, mode, fault, timeout, probes=True, sandbox=True):
                      limits=Limits(timeout_s=timeout, sandbox=sandbox))
 
 
-def _debug(tasks, plan, *, out: Path, resume: bool, study=None, save: bool = True, force: bool = False, shard=None):
-    """Run the debuggability pass with a progress bar, save debug.jsonl and probes.jsonl, and return `study` (or a
-    new one) with its records, saved to study.json unless told not to."""
-    import dataclasses
-    from datetime import datetime, timezone
-
-    from analyzer.debug_pass import DEBUG_FILE, execute, load_debug, plan as make_plan
-    from analyzer.environment import describe_machine
-    from analyzer.model import StudyResults
-    from analyzer.outdir import OutputDir, OutputDirError, check_not_overwriting
-
-    versions: dict = {}
-    try:
-        with OutputDir(out), JobProgress("debug") as progress:
-            check_not_overwriting(out, (DEBUG_FILE,), resume=resume, force=force)
-            from analyzer.sharding import take
-
-            planned = take(make_plan(tasks, plan), shard, key=lambda p: "|".join(p.key),
-                           cost=lambda p: (2.0 if p.key[3] == "compiled" else 1.0) if p.job is not None else 0.0)
-            if shard is not None and shard.index != 1:  # the probes run once, in the first shard
-                plan = dataclasses.replace(plan, probes=False)
-            progress.plan(len(planned) + len(plan.frameworks) * len(plan.modes) * plan.probes)
-            records, probes = execute(planned, plan, out_dir=out, resume=resume, versions=versions,
-                                      on_start=progress.start, on_record=progress.done)
-    except OutputDirError as exc:
-        raise fail(str(exc))
-    except KeyboardInterrupt:
-        kept = len(load_debug(out / DEBUG_FILE))
-        raise fail(f"interrupted: {kept} finished record(s) kept in {out / DEBUG_FILE}; continue with --resume",
-                   code=130)
-    debugging = {"device": "cpu", "size": plan.size, "threads": plan.threads, "modes": list(plan.modes),
-                 "frameworks": versions, "isolation": _isolation(plan.limits)}
-    if study is None:
-        study = StudyResults(static=None, environment=describe_machine(threads=plan.threads, device="cpu"),
-                             created=datetime.now(timezone.utc).isoformat(timespec="seconds"))
-    study = dataclasses.replace(study, debug=tuple(records), probes=tuple(probes),
-                                environment={**study.environment, "debugging": debugging})
-    if save:
-        (out / "study.json").write_text(json.dumps(study.to_dict(), indent=1), encoding="utf-8")
-    return study
-
-
-def _isolation(limits) -> str:
-    """How the run's contributed code was isolated, for the study's environment."""
-    from analyzer.execution import sandbox
-
-    return sandbox.describe() if limits.sandbox else "processes only, no sandbox: --no-sandbox"
-
-
 def _deploy_plan(*, framework, path, size, threads, timeout, keep_artifacts, sandbox=True):
     from analyzer.deployment import DeployPlan
     from analyzer.environment import available_cores
@@ -565,61 +454,6 @@ def _deploy_plan(*, framework, path, size, threads, timeout, keep_artifacts, san
                       keep_artifacts=keep_artifacts)
 
 
-def _saved_study(out: Path):
-    """The study.json already in `out`, to add deployments to; None when there is none that this version reads."""
-    from analyzer.model import StudyResults
-
-    try:
-        return StudyResults.from_dict(json.loads((out / "study.json").read_text(encoding="utf-8")))
-    except (OSError, ValueError, KeyError, TypeError):
-        return None
-
-
-def _deploy(tasks, plan, *, out: Path, resume: bool, study=None, save: bool = True, force: bool = False, shard=None):
-    """Measure the deployment paths with a progress bar, save deployments.jsonl, and return `study` (or a new one)
-    with them, saved to study.json unless told not to."""
-    import dataclasses
-    from datetime import datetime, timezone
-
-    from analyzer.deployment import DEPLOYMENTS_FILE, execute, load_deployments, plan as make_plan
-    from analyzer.environment import describe_machine
-    from analyzer.model import StudyResults
-    from analyzer.outdir import OutputDir, OutputDirError, check_not_overwriting
-
-    versions: dict = {}
-    earlier = (study.environment if study is not None else {}).get("deployment")
-    if resume and isinstance(earlier, dict) and isinstance(earlier.get("frameworks"), dict):
-        versions.update(earlier["frameworks"])  # the runtimes of the paths measured before keep their versions
-    try:
-        with OutputDir(out), JobProgress("deploy") as progress:
-            check_not_overwriting(out, (DEPLOYMENTS_FILE,), resume=resume, force=force)
-            from analyzer.sharding import take
-
-            planned = take(make_plan(tasks, plan, out_dir=out), shard, key=lambda p: "|".join(p.key),
-                           cost=lambda p: 10.0 if p.job is not None else 0.0)
-            progress.plan(len(planned))
-            records = execute(
-                planned, plan, out_dir=out, resume=resume, versions=versions,
-                on_start=lambda p: progress.start(" ".join(p.key)), on_record=progress.done,
-            )
-    except OutputDirError as exc:
-        raise fail(str(exc))
-    except KeyboardInterrupt:
-        kept = len(load_deployments(out / DEPLOYMENTS_FILE))
-        raise fail(f"interrupted: {kept} finished record(s) kept in {out / DEPLOYMENTS_FILE}; continue with "
-                   f"--resume", code=130)
-    deployment = {"device": "cpu", "size": plan.size, "threads": plan.threads, "frameworks": versions,
-                  "isolation": _isolation(plan.limits)}
-    if study is None:
-        study = StudyResults(static=None, environment=describe_machine(threads=plan.threads, device="cpu"),
-                             created=datetime.now(timezone.utc).isoformat(timespec="seconds"))
-    study = dataclasses.replace(study, deployments=tuple(records),
-                                environment={**study.environment, "deployment": deployment})
-    if save:
-        (out / "study.json").write_text(json.dumps(study.to_dict(), indent=1), encoding="utf-8")
-    return study
-
-
 def _load_weights(path: Optional[Path]):
     from analyzer.scoring import WeightsError, load_weights
 
@@ -629,21 +463,36 @@ def _load_weights(path: Optional[Path]):
         raise fail(f"--weights: {exc}")
 
 
-def _report(study, out: Path, weights: Optional[Path]) -> None:
-    """Score the study, print the scorecard and write every report format into `out`."""
-    from analyzer.reporting.files import build_report, write_report
+def _show_report(report, out: Path) -> None:
+    """Print the scorecard and write every report format into `out`."""
+    from analyzer.reporting.files import write_report
     from analyzer.reporting.scorecard import report_group
-    from analyzer.scoring import ScoringError
 
-    try:
-        report = build_report(study, weights_path=weights)
-    except ScoringError as exc:
-        raise fail(f"scoring: {exc}")
     console.print(report_group(report.scorecard, report.claims, report.rows, report.study.deployments,
                                report.profiles, report.study.debug, report.study.probes,
                                machines=report.machines))
     written = write_report(report, out)
     console.print("reports: " + ", ".join(str(p) for p in written), highlight=False, soft_wrap=True)
+
+
+@contextlib.contextmanager
+def _pass_errors():
+    """A pass's errors as the CLI's: a one-line message and exit status 2, or 130 when interrupted."""
+    from analyzer.orchestration import Interrupted, PassError
+    from analyzer.scoring import ScoringError
+
+    try:
+        yield
+    except PassError as exc:
+        raise fail(str(exc))
+    except ScoringError as exc:
+        raise fail(f"scoring: {exc}")
+    except Interrupted as exc:
+        raise fail(str(exc), code=130)
+
+
+def _warn(text: str) -> None:
+    err_console.print(f"warning: {text}", markup=False, highlight=False, soft_wrap=True)
 
 
 @app.command("report")
@@ -657,7 +506,10 @@ def report_cmd(
 ) -> None:
     """Render reports again from saved results, without running anything."""
     from analyzer.model import StaticReport, StudyResults
-    from analyzer.reporting.files import FORMATS, ReportError, build_report, read_report, write_report
+    from analyzer.orchestration import build_report
+    from analyzer.report import ReportError
+    from analyzer.reporting.files import FORMATS, write_report
+    from analyzer.store import read_report
     from analyzer.reporting.scorecard import report_group
 
     for name in fmt:
@@ -783,18 +635,19 @@ def merge_cmd(
     scored on the machine with the most passed runs and shows every machine side by side (Machines). Refused: a
     job measured twice on one machine, and studies measured under different settings unless --allow-mixed."""
     from analyzer.api import LoadError, load, merge
-    from analyzer.reporting.files import build_report, write_report
+    from analyzer.orchestration import build_report
+    from analyzer.reporting.files import write_report
+    from analyzer.store import STUDY_FILE, save_study
 
     try:
         merged = merge(*(load(part) for part in parts), allow_mixed=allow_mixed)
     except LoadError as exc:
         raise fail(str(exc))
-    if (out / "study.json").exists() and not force:
+    if (out / STUDY_FILE).exists() and not force:
         raise fail(f"--out {out}: holds a study.json; replace it with --force, or choose another --out")
-    out.mkdir(parents=True, exist_ok=True)
-    (out / "study.json").write_text(json.dumps(merged.study.to_dict(), indent=1), encoding="utf-8")
+    written = save_study(merged.study, out)
     console.print(f"merged {len(parts)} studies ({len(merged.study.runs)} runs, {len(merged.study.deployments)} "
-                  f"deployments, {len(merged.study.debug)} fault records) into {out / 'study.json'}",
+                  f"deployments, {len(merged.study.debug)} fault records) into {written}",
                   highlight=False, soft_wrap=True)
     report = build_report(merged.study)
     if len(merged.machines) > 1:
@@ -817,7 +670,10 @@ def show_cmd(
     task's fault table when the results hold a debuggability pass). Nothing is scored: a task with one framework
     written so far shows too."""
     from analyzer.model import StudyResults
-    from analyzer.reporting.files import ReportError, read_report, task_sources
+    from analyzer.orchestration import static_figures
+    from analyzer.report import ReportError
+    from analyzer.reporting.files import task_sources
+    from analyzer.store import read_report
     from analyzer.reporting.scorecard import side_by_side
     from analyzer.scoring import ScoringError, measurements
 
@@ -825,7 +681,7 @@ def show_cmd(
     selected = _select_tasks(catalog, [task])
     try:
         if results is None:
-            study = StudyResults(static=_static_of(root, selected, ()))
+            study = StudyResults(static=static_figures(_catalog_root(root), selected, ()))
         else:
             data = json.loads(results.read_text(encoding="utf-8"))
             study = (StudyResults.from_dict(data) if isinstance(data, dict) and "format" not in data
@@ -917,22 +773,6 @@ def list_cmd(
     print_catalog(console, catalog)
 
 
-def _sharded_runs(planned: list, shard: str, costs: Optional[Path]) -> list:
-    """This machine's part of the planned runs (all of them without --shard), balanced by expected cost."""
-    from analyzer.sharding import earlier_costs, parse_shard, run_cost, take
-
-    if not shard:
-        return planned
-    earlier = {}
-    if costs is not None:
-        saved = _saved_study(costs.parent if costs.name == "study.json" else costs)
-        if saved is None:
-            raise fail(f"--costs {costs}: not a study.json this version reads")
-        earlier = earlier_costs(saved.runs)
-    return take(planned, parse_shard(shard), key=lambda p: "|".join(map(str, p.key)),
-                cost=lambda p: run_cost(p.key[3], p.key[4], earlier, p.key[:5]) if p.job is not None else 0.0)
-
-
 def _print_json(data: object) -> None:
     """JSON on stdout, nothing else: for scripts (`| jq`)."""
     sys.stdout.write(json.dumps(data, indent=1, default=str) + "\n")
@@ -951,16 +791,6 @@ def _catalog(root: Optional[Path]):
 
     root = _catalog_root(root)
     return load_catalog(root / "tasks", root / "reference_impls")
-
-
-def _static_of(root: Optional[Path], tasks, frameworks: tuple[str, ...]):
-    """Static figures of the implementations a run or a study runs: the same catalog, tasks and frameworks."""
-    from analyzer.corpus import discover
-    from analyzer.static.batch import analyze_corpus
-    from analyzer.static.cache import StaticCache
-
-    impls = _catalog_root(root) / "reference_impls"
-    return analyze_corpus(discover(impls), tasks=[t.id for t in tasks], frameworks=frameworks, cache=StaticCache())
 
 
 def version_callback(value: bool) -> None:
@@ -1033,26 +863,17 @@ def root(
                                keep_artifacts=False, sandbox=sandbox) if deploy else None
     debug_plan = _debug_plan(framework=framework, mode=mode, fault=None, timeout=min(timeout, 120.0),
                              sandbox=sandbox) if debug else None
-    from analyzer.debug_pass import DEBUG_FILE
-    from analyzer.deployment import DEPLOYMENTS_FILE
-    from analyzer.outdir import OutputDirError, check_not_overwriting
-    from analyzer.study import RUNS_FILE
+    from analyzer.orchestration import StudyPlan, run_study
 
-    try:  # every pass's records checked before the first spends its time
-        check_not_overwriting(out, (RUNS_FILE, DEPLOYMENTS_FILE, DEBUG_FILE), resume=resume, force=force)
-    except OutputDirError as exc:
-        raise fail(str(exc))
-    static = _static_of(root_dir, selected, plan.frameworks)
-    study = _execute(selected, plan, out=out, resume=resume, static=static, force=True)
-    if deploy_plan is not None:
-        study = _deploy(selected, deploy_plan, out=out, resume=resume, study=study, force=True, shard=_shard(shard))
-    if debug_plan is not None:
-        study = _debug(selected, debug_plan, out=out, resume=resume, study=study, force=True, shard=_shard(shard))
-    records = study.runs
+    with _pass_errors():
+        report = run_study(selected, StudyPlan(runs=plan, deploy=deploy_plan, debug=debug_plan, weights=weights),
+                           root=_catalog_root(root_dir), out=out, resume=resume, force=force, progress=JobProgress,
+                           warn=_warn)
+    static, records = report.study.static, report.study.runs
     print_static(console, static)
     console.print(run_table(records))
     print_failures(console, records)
-    _report(study, out, weights)
+    _show_report(report, out)
     from analyzer.model import OK_STATUSES
 
     raise typer.Exit(0 if not static.problems and all(r.status in OK_STATUSES for r in records) else 1)

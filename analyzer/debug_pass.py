@@ -7,7 +7,7 @@ intended answers are; a fault that does not apply is recorded as not applicable 
 job's traceback text (or its outputs, which the parent's judge classifies) becomes the record's figures in the
 parent (analyzer.debugging), which reads the implementation file as text and never imports it.
 
-First, in workers that have run no contributed code yet, the print/breakpoint probe (analyzer.execution.probe)
+First, in workers that have run no contributed code yet, the print/breakpoint probe (analyzer.worker.probe)
 runs once per framework and mode.
 
 Records go to <out>/debug.jsonl and <out>/probes.jsonl the moment they exist; `resume` continues an interrupted

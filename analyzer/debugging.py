@@ -1,7 +1,7 @@
 """Parent side of the debuggability pass: from what a faulted run did to figures of how debuggable it was.
 
 Nothing here imports a framework or runs contributed code: the worker hands over its traceback as text and its
-outputs as arrays (analyzer.execution.debug_job), the oracle process the intended answers, and this module reads
+outputs as arrays (analyzer.worker.debug_job), the oracle process the intended answers, and this module reads
 the implementation file only as text (ast), never importing it.
 
 For each (task, framework, variant, mode, fault):

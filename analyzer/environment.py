@@ -7,7 +7,7 @@ import platform
 import subprocess
 from typing import Any
 
-from analyzer import __version__
+from analyzer._version import __version__
 
 #: The precision every framework is held to, stated in every result file.
 PRECISION = {

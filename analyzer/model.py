@@ -161,15 +161,14 @@ class StaticReport:
         return json.dumps(self.to_dict(), indent=2, sort_keys=False)
 
     @classmethod
-    def from_dict(cls, data: Mapping[str, Any]) -> "StaticReport":
+    def from_dict(cls, data: Mapping[str, Any], *, source: str = "static report") -> "StaticReport":
+        """A static report from its JSON form (analyzer.typed: every field's type checked; FieldError naming the
+        field when one does not fit)."""
+        from analyzer.typed import convert
+
         version = _readable_version(data)
-        return cls(
-            corpus=data["corpus"],
-            files=tuple(file_metrics_from_dict(f) for f in data["files"]),
-            problems=tuple(FileProblem(**p) for p in data.get("problems", ())),
-            environment=dict(data.get("environment", {})),
-            schema_version=version,
-        )
+        values = {**data, "files": [_with_figure_defaults(f) for f in _listed(data, "files")]}
+        return dataclasses.replace(convert(values, cls, source=source), schema_version=version)
 
 
 def _readable_version(data: Mapping[str, Any]) -> int:
@@ -180,25 +179,28 @@ def _readable_version(data: Mapping[str, Any]) -> int:
     return int(version)
 
 
-def file_metrics_from_dict(data: Mapping[str, Any]) -> FileMetrics:
-    values = _figure_values(data)
-    values["functions"] = tuple(FunctionMetrics(**f) for f in values.get("functions", ()))
-    values["imports"] = tuple(values.get("imports", ()))
-    if values.get("plumbing") is not None:
+def file_metrics_from_dict(data: Mapping[str, Any], *, source: str = "file metrics") -> FileMetrics:
+    """One file's figures from their JSON form; FieldError naming the field that does not fit."""
+    from analyzer.typed import convert
+
+    return convert(_with_figure_defaults(data), FileMetrics, source=source)
+
+
+def _listed(data: Mapping[str, Any], key: str) -> list[Any]:
+    found = data.get(key, ())
+    return list(found) if isinstance(found, (list, tuple)) else found
+
+
+def _with_figure_defaults(data: Any) -> Any:
+    """What documents of versions 2 and 3 lack, filled in (their files had no unresolved calls recorded, no
+    ceremony idioms and no plumbing); the types are then checked like any other document's."""
+    if not isinstance(data, Mapping):
+        return data
+    values = {"api_names": [], "unresolved_calls": [], "ceremony": {}, **data}
+    if isinstance(values.get("plumbing"), Mapping):
         plumbing = values["plumbing"]
-        values["plumbing"] = Plumbing(parts=tuple(plumbing["parts"]),
-                                      excluded=CodeFigures(**_figure_values(plumbing["excluded"])),
-                                      whole=CodeFigures(**_figure_values(plumbing["whole"])))
-    return FileMetrics(**values)
-
-
-def _figure_values(data: Mapping[str, Any]) -> dict[str, Any]:
-    """The JSON form's lists back as tuples, as the records hold them."""
-    values = dict(data)
-    for key in ("api_names", "unresolved_calls"):
-        values[key] = tuple(values.get(key, ()))
-    values["ceremony"] = dict(values.get("ceremony", {}))
-    values["ceremony_idioms"] = {family: tuple(idioms) for family, idioms in values.get("ceremony_idioms", {}).items()}
+        values["plumbing"] = {**plumbing, "excluded": _with_figure_defaults(plumbing.get("excluded")),
+                              "whole": _with_figure_defaults(plumbing.get("whole"))}
     return values
 
 
@@ -206,7 +208,7 @@ def static_environment() -> dict[str, str]:
     """Versions that a static result depends on."""
     from importlib.metadata import PackageNotFoundError, version
 
-    from analyzer import __version__
+    from analyzer._version import __version__
 
     env = {"python": platform.python_version(), "analyzer": __version__, "platform": platform.platform()}
     for package in ("radon", "libcst", "complexipy"):
@@ -274,7 +276,7 @@ class RunRecord:
     mode: str  #: "eager" or "compiled"
     device: str  #: "cpu" or "cuda"
     size: str  #: "small", "medium" or "full" (analyzer.spec.SIZES)
-    status: str  #: one of RUN_STATUSES
+    status: Status  #: one of RUN_STATUSES (an unknown one makes the record unreadable)
     reason: str = ""  #: why, for every status but passed
     max_abs_err: float | None = None  #: against the oracle
     max_rel_err: float | None = None
@@ -296,19 +298,12 @@ class RunRecord:
         return (self.task, self.framework, self.variant, self.mode, self.size)
 
 
-def timing_from_dict(data: Mapping[str, Any]) -> Timing:
-    values = dict(data)
-    for key in ("samples", "probes"):
-        values[key] = tuple(values.get(key, ()))
-    return Timing(**values)
+def run_record_from_dict(data: Mapping[str, Any], *, source: str = "run record") -> RunRecord:
+    """A run record from its JSON form; FieldError (a ValueError) naming the field that does not fit, an unknown
+    status included."""
+    from analyzer.typed import convert
 
-
-def run_record_from_dict(data: Mapping[str, Any]) -> RunRecord:
-    values = dict(data)
-    values["status"] = Status(values["status"])  # an unknown status is an unreadable record (ValueError)
-    if values.get("timing") is not None:
-        values["timing"] = timing_from_dict(values["timing"])
-    return RunRecord(**values)
+    return convert(data, RunRecord, source=source)
 
 
 @dataclass(frozen=True)
@@ -344,11 +339,11 @@ class DeployRecord:
         return self.latency.median_s if self.latency else None
 
 
-def deploy_record_from_dict(data: Mapping[str, Any]) -> DeployRecord:
-    values = dict(data)
-    if values.get("latency") is not None:
-        values["latency"] = timing_from_dict(values["latency"])
-    return DeployRecord(**values)
+def deploy_record_from_dict(data: Mapping[str, Any], *, source: str = "deployment record") -> DeployRecord:
+    """A deployment record from its JSON form; FieldError naming the field that does not fit."""
+    from analyzer.typed import convert
+
+    return convert(data, DeployRecord, source=source)
 
 
 @dataclass(frozen=True)
@@ -388,7 +383,7 @@ class DebugRecord:
 @dataclass(frozen=True)
 class ProbeRecord:
     """A fixed training step with a print, a breakpoint() and the framework's own debug print inside, called
-    `calls` times in one framework and mode (analyzer.execution.probe): how many times each ran."""
+    `calls` times in one framework and mode (analyzer.worker.probe): how many times each ran."""
 
     framework: str
     mode: str
@@ -417,7 +412,7 @@ def _run_dict(run: RunRecord) -> dict[str, Any]:
 class StudyResults:
     """Everything one study produced: static figures, runs, and the environment they were measured in."""
 
-    static: StaticReport | None
+    static: StaticReport | None = None
     runs: tuple[RunRecord, ...] = ()
     environment: Mapping[str, Any] = field(default_factory=dict)  #: CPU, threads, GPU, versions, precision flags
     created: str = ""  #: ISO 8601 time the study finished
@@ -451,17 +446,15 @@ class StudyResults:
         return tuple(dict.fromkeys(ran)) or (self.machine,)
 
     @classmethod
-    def from_dict(cls, data: Mapping[str, Any]) -> "StudyResults":
+    def from_dict(cls, data: Mapping[str, Any], *, source: str = "study") -> "StudyResults":
+        """A study from its JSON form (analyzer.typed: every record's fields checked; FieldError naming the field,
+        e.g. `runs[3].timing.loops`, when one does not fit)."""
+        from analyzer.typed import convert
+
         version = _readable_version(data)
         static = data.get("static")
-        return cls(
-            static=StaticReport.from_dict(static) if static else None,
-            runs=tuple(run_record_from_dict(run) for run in data.get("runs", ())),
-            environment=dict(data.get("environment", {})),
-            created=str(data.get("created", "")),
-            deployments=tuple(deploy_record_from_dict(d) for d in data.get("deployments", ())),
-            debug=tuple(DebugRecord(**d) for d in data.get("debug", ())),
-            probes=tuple(ProbeRecord(**p) for p in data.get("probes", ())),
-            schema_version=version,
-        )
+        study = convert({**data, "static": None}, cls, source=source)
+        return dataclasses.replace(study, schema_version=version,
+                                   static=StaticReport.from_dict(static, source=f"{source}: static") if static
+                                   else None)
 

@@ -5,8 +5,8 @@ How a score is made, step by step; every step is kept in the result, so each fig
 1. **Measurements.** `measurements()` flattens a StudyResults into tidy rows (task, framework, variant, mode,
    metric, value, sources). Static figures have mode "static". A run contributes `passed` (1 or 0) always and its
    other figures only when it passed: the time of a wrong answer is not a time of the task. Records of the same
-   implementation from several interleaving rounds are combined: `passed` only if every round passed, every other
-   figure the median over the rounds that passed. Runs come from one device and one input size.
+   implementation from several interleaving rounds are combined by the study's one rule (analyzer.rounds):
+   `passed` only if every round passed, then the samples pooled. Runs come from one device and one input size.
 2. **Metrics and dimensions.** A scored metric is one raw figure in one mode (`METRICS`):
 
    =============== ==================================== =========================================================
@@ -88,6 +88,7 @@ from analyzer.frameworks import FRAMEWORKS
 from analyzer.model import (
     NEVER_RAN, CodeFigures, DebugRecord, DeployRecord, FileMetrics, RunRecord, StudyResults,
 )
+from analyzer.rounds import combine
 from analyzer.spec import SIZES
 
 if sys.version_info >= (3, 11):
@@ -648,23 +649,25 @@ def _select_runs(runs: Sequence[Record], *, attribute: str, wanted: str) -> list
 
 
 def _run_rows(records: Sequence[RunRecord]) -> Iterable[Measurement]:
+    """The figures of one implementation in one mode and size: its rounds combined by the one rule
+    (analyzer.rounds), the sources naming every round behind them."""
     if all(r.status in NEVER_RAN for r in records):
         return  # never ran: no figure at all, not a failure (the task is then left out of the pairing)
-    first = records[0]
+    combined = combine(list(records))
     sources = tuple(_run_source(r) for r in records)
-    passed = [r for r in records if r.status == "passed"]
-    unstable = any(r.timing is not None and r.timing.unstable for r in passed)
+    unstable = combined.status == "passed" and combined.timing is not None and combined.timing.unstable
     nondeterministic = any(bool(r.nondeterministic) for r in records)
 
-    def row(metric: str, value: float, behind: tuple[str, ...]) -> Measurement:
-        return Measurement(first.task, first.framework, first.variant, first.mode, metric, value, behind,
-                           unstable and metric in TIMING_FIELDS, nondeterministic, first.size)
+    def row(metric: str, value: float) -> Measurement:
+        return Measurement(combined.task, combined.framework, combined.variant, combined.mode, metric, value,
+                           sources, unstable and metric in TIMING_FIELDS, nondeterministic, combined.size)
 
-    yield row("passed", float(len(passed) == len(records)), sources)
+    yield row("passed", float(combined.status == "passed"))
+    if combined.status != "passed":
+        return  # the time of a wrong answer is not a time of the task
     for name in RUN_FIELDS[1:]:
-        values = [(v, _run_source(r)) for r in passed if (v := _run_figure(r, name)) is not None]
-        if values:
-            yield row(name, float(statistics.median(v for v, _ in values)), tuple(s for _, s in values))
+        if (value := _run_figure(combined, name)) is not None:
+            yield row(name, float(value))
 
 
 def _run_source(run: RunRecord) -> str:

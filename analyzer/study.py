@@ -17,12 +17,11 @@ from typing import Any, Callable, Iterable
 from analyzer.catalog import CatalogTask, eager_only_reason
 from analyzer.execution.ray_executor import RaySettings, run_jobs_ray
 from analyzer.execution.runner import Job, Limits, run_jobs, run_jobs_in_lanes
-from analyzer.execution.stats import summarize
 from analyzer.frameworks import FRAMEWORKS, framework_installed
-from analyzer.model import SEVERITY, RunRecord, Timing, run_record_from_dict
+from analyzer.model import RunRecord, run_record_from_dict
+from analyzer.store import RUNS_FILE, RunLog, load_runs
 from analyzer.text import printable
 
-RUNS_FILE = "runs.jsonl"
 #: The conditions the records of runs.jsonl were taken under; --resume adds records only under the same ones.
 CONDITIONS_FILE = "conditions.json"
 
@@ -122,16 +121,13 @@ def execute(planned: list[Planned], run_plan: RunPlan, *, out_dir: Path, resume:
     if resume:
         _check_conditions(out_dir / CONDITIONS_FILE, conditions)
     done = {record_key(r): r for r in load_runs(path)} if resume else {}
-    if not resume:
-        path.write_text("", encoding="utf-8")
     (out_dir / CONDITIONS_FILE).write_text(json.dumps(conditions, indent=1, sort_keys=True), encoding="utf-8")
     by_key = {p.key: p for p in planned}
     todo = [p for p in planned if p.key not in done]
-    with open(path, "a", encoding="utf-8") as out:
+    with RunLog(path, resume=resume) as log:
         def keep(record: RunRecord) -> None:
             done[record_key(record)] = record
-            out.write(json.dumps(dataclasses.asdict(record)) + "\n")
-            out.flush()
+            log.append(record)
             on_record(record)
 
         for ready in (p for p in todo if p.record is not None):
@@ -190,56 +186,3 @@ def to_record(raw: dict[str, Any], planned: Planned) -> RunRecord:
 
 def record_key(record: RunRecord) -> tuple[str, str, str, str, str, int]:
     return (*record.key, record.round)
-
-
-def load_runs(path: Path) -> list[RunRecord]:
-    """Records of a runs.jsonl; a line cut short by an interruption is dropped (its job simply runs again)."""
-    return read_runs(path)[0]
-
-
-def read_runs(path: Path) -> tuple[list[RunRecord], list[int]]:
-    """The readable records of a runs.jsonl and the numbers of the lines that are not (cut short or damaged)."""
-    if not path.is_file():
-        return [], []
-    records, unreadable = [], []
-    for number, line in enumerate(path.read_text(encoding="utf-8", errors="replace").splitlines(), start=1):
-        try:
-            records.append(run_record_from_dict(json.loads(line)))
-        except (ValueError, TypeError, KeyError, AttributeError, RecursionError):
-            unreadable.append(number)
-    return records, unreadable
-
-
-def combine_rounds(records: Iterable[RunRecord]) -> list[RunRecord]:
-    """One record per (machine, task, framework, variant, mode, size): samples of every round pooled, the worst
-    status kept."""
-    groups: dict[tuple[str, ...], list[RunRecord]] = {}
-    for record in records:  # rounds of one job on one machine; two machines' records stay apart
-        groups.setdefault((record.machine, *record.key), []).append(record)
-    return [_combine(group) for group in groups.values()]
-
-
-def _combine(group: list[RunRecord]) -> RunRecord:
-    if len(group) == 1:
-        return group[0]
-    worst = max(group, key=lambda r: SEVERITY.get(r.status, 9))
-    if worst.status != "passed":
-        return worst
-    timings = [r.timing for r in group if r.timing is not None]
-    samples = [s for t in timings for s in t.samples]
-    probes = [p for t in timings for p in t.probes]
-    timing: Timing | None = summarize(samples, timings[0].loops, probes=probes) if samples else None
-    first = min(group, key=lambda r: r.round)
-    return dataclasses.replace(
-        first, timing=timing, round=-1,
-        nondeterministic=any(r.nondeterministic for r in group),
-        peak_host_mb=max((r.peak_host_mb for r in group if r.peak_host_mb is not None), default=None),
-        compile_s=_median([r.compile_s for r in group]), import_s=_median([r.import_s for r in group]),
-        first_result_s=_median([r.first_result_s for r in group]),
-    )
-
-
-def _median(values: list[float | None]) -> float | None:
-    present = sorted(v for v in values if v is not None)
-    return present[len(present) // 2] if present else None
-

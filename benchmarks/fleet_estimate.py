@@ -30,7 +30,8 @@ from analyzer import load  # noqa: E402
 from analyzer.catalog import load_catalog  # noqa: E402
 from analyzer.sharding import assign, earlier_costs  # noqa: E402
 from analyzer.spec import SIZES  # noqa: E402
-from analyzer.study import RunPlan, combine_rounds, plan  # noqa: E402
+from analyzer.rounds import combine_rounds  # noqa: E402
+from analyzer.study import RunPlan, plan  # noqa: E402
 
 
 def job_costs(study, sizes: list[str], modes: list[str]) -> tuple[dict[tuple[str, ...], float], int]:

@@ -14,7 +14,7 @@ End to end, for the catalog's PyTorch matmul, sgd_training (one run() is its 8 S
 
 The two alternate (the order flips every time) for --alternations pairs; each pair gives each task a ratio
 harness / Timer, and a task's verdict is the median of its ratios, so drift of a shared machine between pairs
-cancels. Beside each pair: the machine probe (analyzer.execution.measure.probe), which sees neighbours contending
+cancels. Beside each pair: the machine probe (analyzer.worker.measure.probe), which sees neighbours contending
 for caches, and the share of the time a runnable task waited for a CPU (/proc/pressure/cpu), which sees neighbours
 taking the CPUs themselves; on a machine contended most of the time, pairs scatter by tens of percent and the
 verdict is the machine's, which the summary then says. Exits 1 when a task misses the goal.
@@ -105,9 +105,9 @@ def timer_medians(tasks: list[str], *, mode: str, size: str, threads: int) -> di
 def timer_child(task: str, *, mode: str, size: str, threads: int) -> dict[str, Any]:
     """Inside the Timer's process: state built as the worker builds it, then Timer.blocked_autorange."""
     from analyzer.contract import REQUIRED
-    from analyzer.execution.harness import framework_inputs, import_file, make_case, run_once
-    from analyzer.execution.measure import probe
-    from analyzer.frameworks.adapters import TorchAdapter
+    from analyzer.worker.harness import framework_inputs, import_file, make_case, run_once
+    from analyzer.worker.measure import probe
+    from analyzer.worker.adapters import TorchAdapter
     from analyzer.spec import load_spec
 
     adapter = TorchAdapter()

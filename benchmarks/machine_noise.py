@@ -1,6 +1,6 @@
 """How reproducible can a timing be on this machine? The limit below which the study's agreement goal is noise.
 
-The harness's own loop (analyzer.execution.measure.time_run, default policy: the windows the study uses) times one
+The harness's own loop (analyzer.worker.measure.time_run, default policy: the windows the study uses) times one
 fixed, framework-free workload again and again for a while: a small NumPy MLP forward pass, dispatch-bound like the
 catalog's small tasks, and the machine probe alone (a pure-Python loop). Nothing about the workload changes between
 windows, so whatever separates two consecutive windows' figures is the machine. Reported for the median and the
@@ -27,7 +27,7 @@ import numpy as np  # noqa: E402
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from analyzer.execution.measure import TimingPolicy, probe, time_run  # noqa: E402
+from analyzer.worker.measure import TimingPolicy, probe, time_run  # noqa: E402
 from analyzer.model import Timing  # noqa: E402
 
 

@@ -30,7 +30,8 @@ sys.path.insert(0, str(ROOT))
 
 from analyzer.execution.stats import describe_interference, interference  # noqa: E402
 from analyzer.model import RunRecord  # noqa: E402
-from analyzer.study import RUNS_FILE, combine_rounds, load_runs  # noqa: E402
+from analyzer.rounds import combine_rounds  # noqa: E402
+from analyzer.store import RUNS_FILE, load_runs  # noqa: E402
 
 
 def timed(command: list[str], env: dict[str, str]) -> float:

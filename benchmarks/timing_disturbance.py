@@ -4,7 +4,7 @@ In one process, for the catalog's PyTorch matmul, sgd_training and cnn_classifie
 it), four ways of taking one sample take turns, round after round (the order rotating), so that every way sees the
 same machine within a few tens of milliseconds:
 
-- plain: the worker's sample (analyzer.execution.measure._sample, the calibrated loop count), nothing beside it
+- plain: the worker's sample (analyzer.worker.measure._sample, the calibrated loop count), nothing beside it
 - memory: the same, inside the worker's PeakMemory
 - polling: the same, beside a thread reading /proc/self/statm every 2 ms, as PeakMemory did before issue 11
 - timer: one block of torch.utils.benchmark.Timer (its own block size; it disables the garbage collector)
@@ -30,9 +30,9 @@ sys.path.insert(0, str(ROOT))
 
 from analyzer.catalog import IMPLS_DIR, TASKS_DIR  # noqa: E402
 from analyzer.contract import REQUIRED  # noqa: E402
-from analyzer.execution.harness import framework_inputs, import_file, make_case, run_once  # noqa: E402
-from analyzer.execution.measure import PeakMemory, TimingPolicy, _calibrate, _rss_bytes, _sample  # noqa: E402
-from analyzer.frameworks.adapters import TorchAdapter  # noqa: E402
+from analyzer.worker.harness import framework_inputs, import_file, make_case, run_once  # noqa: E402
+from analyzer.worker.measure import PeakMemory, TimingPolicy, _calibrate, _rss_bytes, _sample  # noqa: E402
+from analyzer.worker.adapters import TorchAdapter  # noqa: E402
 from analyzer.spec import load_spec  # noqa: E402
 
 TASKS = ("matmul", "sgd_training", "cnn_classifier")

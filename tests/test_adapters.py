@@ -12,7 +12,7 @@ from analyzer.frameworks import framework_installed
 
 JAX_MODES = textwrap.dedent("""
     from functools import partial
-    from analyzer.frameworks.adapters import JaxAdapter
+    from analyzer.worker.adapters import JaxAdapter
     adapter = JaxAdapter()
 
     def f(x, n=2):

@@ -26,7 +26,7 @@ RuntimeError: mat1 and mat2 shapes cannot be multiplied (64x33 and 32x64)
 The above exception was the direct cause of the following exception:
 
 Traceback (most recent call last):
-  File "/work/analyzer/execution/debug_job.py", line 70, in _phases
+  File "/work/analyzer/worker/debug_job.py", line 70, in _phases
     output = module.run(state)
   File "{IMPL}", line 35, in run
     logits = state["compiled"](state["x"])
@@ -229,7 +229,8 @@ def test_the_debug_command_records_the_pass_and_every_report_shows_the_same_rows
 
     from analyzer.cli import app
     from analyzer.reporting.debug import debug_tables
-    from analyzer.reporting.files import build_report, markdown, md
+    from analyzer.orchestration import build_report
+    from analyzer.reporting.files import markdown, md
     from analyzer.reporting.html import html_report
 
     out = tmp_path / "out"
@@ -289,7 +290,7 @@ def test_a_contrived_file_cannot_hold_the_parent_in_the_data_flow() -> None:
 
 def test_an_error_raised_in_the_harness_plumbing_is_not_the_users(tmp_path: Path) -> None:
     impl = str(tmp_path / "impl.py")
-    text = (f'Traceback (most recent call last):\n  File "/work/analyzer/execution/harness.py", line 9, in prepare\n'
+    text = (f'Traceback (most recent call last):\n  File "/work/analyzer/worker/harness.py", line 9, in prepare\n'
             f'    loaded = load(state, inputs)\n  File "{impl}", line 11, in load_weights\n'
             f'    w = t["wq"].reshape(embed, embed)\nRuntimeError: shape \'[33, 33]\' is invalid for input of size 1024\n')
     found = diagnose(text, impl, FLOW, ["x"], [33], [])

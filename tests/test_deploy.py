@@ -23,13 +23,14 @@ from analyzer.claims import check_claims, load_claims
 from analyzer.cli import app
 from analyzer.deployment import DEPLOYMENTS_FILE, DeployPlan, PlannedDeploy, load_deployments, model_tasks, to_record
 from analyzer.environment import available_cores
-from analyzer.execution.deploy import export_contract
-from analyzer.execution.harness import Case, ContractError
+from analyzer.worker.deploy import export_contract
+from analyzer.worker.harness import Case, ContractError
 from analyzer.execution.runner import Job
 from analyzer.frameworks import DEPLOY_PATHS, FRAMEWORKS, deploy_path, deploy_paths
-from analyzer.frameworks.loaders import LOADERS, InputMismatch, feed, flatten_outputs
+from analyzer.worker.loaders import LOADERS, InputMismatch, feed, flatten_outputs
 from analyzer.model import RUN_STATUSES, SCHEMA_VERSION, DeployRecord, StudyResults
-from analyzer.reporting.files import Report, markdown
+from analyzer.report import Report
+from analyzer.reporting.files import markdown
 from analyzer.reporting.html import html_report
 from analyzer.reporting.scorecard import deployment_failures, deployment_table
 from analyzer.scoring import DIMENSIONS, ScoringSettings, measurements, score_study

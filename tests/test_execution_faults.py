@@ -10,7 +10,8 @@ import pytest
 from analyzer.catalog import load_catalog
 from analyzer.execution import sandbox
 from analyzer.execution.runner import Limits
-from analyzer.study import RUNS_FILE, RunPlan, execute, load_runs, plan
+from analyzer.store import RUNS_FILE, load_runs
+from analyzer.study import RunPlan, execute, plan
 from tests.conftest import FIXTURES
 
 FAULTY = FIXTURES / "faulty_catalog"

@@ -1,8 +1,10 @@
-"""The process boundary: the parent side never imports a deep-learning framework, checked two ways."""
+"""The architecture: the parent side never imports the worker side or a deep-learning framework (checked two ways),
+and the layers point one way (cli -> orchestration -> passes -> scoring, execution, static -> model)."""
 
 from __future__ import annotations
 
 import json
+import os
 import shutil
 import subprocess
 import sys
@@ -12,18 +14,40 @@ import pytest
 
 from tests.conftest import FIXTURES, ROOT
 
-FRAMEWORK_MODULES = ("torch", "tensorflow", "jax", "keras", "flax", "optax")
+FRAMEWORK_MODULES = ("torch", "tensorflow", "jax", "keras", "flax", "optax", "onnx", "onnxruntime")
 
 
-def test_the_import_contract_holds() -> None:
-    """import-linter over every import statement of the package, function-level ones included (pyproject.toml)."""
+def _lint_imports(cwd: Path) -> subprocess.CompletedProcess:
     lint = Path(sys.executable).with_name("lint-imports")
     if not lint.is_file() and shutil.which("lint-imports") is None:
         pytest.skip("import-linter is not installed (pip install -e '.[dev]')")
-    done = subprocess.run([str(lint) if lint.is_file() else "lint-imports"], cwd=ROOT, capture_output=True,
-                          text=True, timeout=300)
+    return subprocess.run([str(lint) if lint.is_file() else "lint-imports"], cwd=cwd, capture_output=True,
+                          text=True, timeout=300, env={**os.environ, "PYTHONPATH": str(cwd)})
+
+
+def test_the_import_contracts_hold() -> None:
+    """import-linter over every import statement of the package, function-level ones included (pyproject.toml)."""
+    done = _lint_imports(ROOT)
     assert done.returncode == 0, done.stdout[-3000:]
-    assert "Contracts: 1 kept, 0 broken." in done.stdout
+    assert "Contracts: 2 kept, 0 broken." in done.stdout
+
+
+@pytest.mark.parametrize("module, line, broken", [
+    ("model.py", "from analyzer import cli", "analyzer.model is not allowed to import analyzer.cli"),
+    ("scoring.py", "from analyzer.reporting import files", "analyzer.scoring is not allowed to import "
+                                                           "analyzer.reporting"),
+    ("study.py", "from analyzer.worker import harness", "analyzer.study is not allowed to import analyzer.worker"),
+])
+def test_an_arrow_back_breaks_a_contract(tmp_path: Path, module: str, line: str, broken: str) -> None:
+    """The contracts can fail: a copy of the package with one import pointing the wrong way is refused, named."""
+    shutil.copytree(ROOT / "analyzer", tmp_path / "analyzer", ignore=shutil.ignore_patterns("__pycache__", "_catalog"))
+    shutil.copy(ROOT / "pyproject.toml", tmp_path / "pyproject.toml")
+    target = tmp_path / "analyzer" / module
+    target.write_text(target.read_text(encoding="utf-8") + f"\n\ndef _wrong_way() -> None:\n    {line}\n",
+                      encoding="utf-8")
+    done = _lint_imports(tmp_path)
+    assert done.returncode == 1
+    assert broken in " ".join(done.stdout.split())
 
 
 @pytest.mark.frameworks
@@ -34,7 +58,8 @@ def test_after_a_whole_study_the_parent_has_imported_no_framework(tmp_path: Path
         f"sys.argv = ['usability-score', '-q', '--root', {str(FIXTURES / 'debug_catalog')!r}, '-f', 'jax', '-f', "
         f"'torch', '-m', 'eager', '--size', 'small', '--out', {str(tmp_path / 'out')!r}]\n"
         "try:\n    main()\nexcept SystemExit as exc:\n    code = exc.code\n"
-        f"print(json.dumps([code, sorted(m for m in sys.modules if m.split('.')[0] in {FRAMEWORK_MODULES!r})]))\n"
+        f"print(json.dumps([code, sorted(m for m in sys.modules if m.split('.')[0] in {FRAMEWORK_MODULES!r} "
+        "or m.startswith('analyzer.worker'))]))\n"
     )
     done = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True, timeout=600)
     exit_code, imported = json.loads(done.stdout.strip().splitlines()[-1])

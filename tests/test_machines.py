@@ -12,11 +12,12 @@ from analyzer import load, merge
 from analyzer.api import LoadError
 from analyzer.machines import cross_machine, machine_rows
 from analyzer.model import RunRecord, StudyResults, Timing
-from analyzer.reporting.files import build_report, markdown, md
+from analyzer.orchestration import build_report
+from analyzer.reporting.files import markdown, md
 from analyzer.reporting.html import html_report
 from analyzer.reporting.scorecard import report_group
 from analyzer.scoring import ScoringError, measurements
-from analyzer.study import combine_rounds
+from analyzer.rounds import combine_rounds
 from tests.test_api import write_study
 from tests.test_scoring import synthetic_study
 

@@ -7,7 +7,8 @@ import dataclasses
 import pytest
 
 from analyzer.overhead import fit_overhead, median_share, size_profiles
-from analyzer.reporting.files import Report, markdown
+from analyzer.report import Report
+from analyzer.reporting.files import markdown
 from analyzer.reporting.html import html_report
 from analyzer.scoring import DIMENSIONS, ScoringSettings, score_study
 from tests.test_scoring import make_run, make_study

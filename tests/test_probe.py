@@ -36,7 +36,7 @@ CASES = [
 def probe(framework: str, mode: str) -> dict[str, int | None]:
     env = {**os.environ, "PYTHONPATH": os.pathsep.join(filter(None, [str(ROOT), os.environ.get("PYTHONPATH")])),
            "PYTHONBREAKPOINT": "0"}  # the probe must count breakpoints even where they are turned off
-    done = subprocess.run([sys.executable, "-m", "analyzer.execution.probe", framework, mode, "3"], cwd=ROOT,
+    done = subprocess.run([sys.executable, "-m", "analyzer.worker.probe", framework, mode, "3"], cwd=ROOT,
                           env=env, capture_output=True, text=True, timeout=300)
     assert done.returncode == 0, done.stderr[-3000:]
     return json.loads(done.stdout.strip().splitlines()[-1])
@@ -52,7 +52,7 @@ def test_probe_counts_prints_and_breakpoints_per_call(framework: str, mode: str,
 
 
 def test_importing_the_probe_imports_no_framework() -> None:
-    code = "import sys, analyzer.execution.probe; print(sorted({'torch', 'tensorflow', 'jax'} & set(sys.modules)))"
+    code = "import sys, analyzer.worker.probe; print(sorted({'torch', 'tensorflow', 'jax'} & set(sys.modules)))"
     done = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True, timeout=60)
     assert done.stdout.strip() == "[]", done.stderr
 
@@ -60,7 +60,7 @@ def test_importing_the_probe_imports_no_framework() -> None:
 def test_probe_refuses_an_adapter_configured_for_another_mode() -> None:
     if not framework_installed("jax"):
         pytest.skip("jax not installed")
-    code = ("from analyzer.frameworks.adapters import ADAPTERS; from analyzer.execution.probe import run_probe\n"
+    code = ("from analyzer.worker.adapters import ADAPTERS; from analyzer.worker.probe import run_probe\n"
             "ADAPTERS['jax']().configure(mode='eager', device='cpu', threads=1)\n"
             "run_probe('jax', 'compiled')")
     done = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True, timeout=120)

@@ -95,7 +95,7 @@ def _workers(framework: str = "jax") -> set[int]:
     for pid in filter(str.isdigit, os.listdir("/proc")):
         try:
             with open(f"/proc/{pid}/cmdline", "rb") as cmdline:
-                if b"analyzer.execution.worker\x00" + framework.encode() in cmdline.read():
+                if b"analyzer.worker.main\x00" + framework.encode() in cmdline.read():
                     found.add(int(pid))
         except OSError:
             continue

@@ -15,7 +15,10 @@ from typer.testing import CliRunner
 from analyzer.cli import app
 from analyzer.model import StaticReport, StudyResults
 from analyzer.reporting.compare import compare, comparison_markdown, comparison_renderable
-from analyzer.reporting.files import Report, build_report, read_report, write_report
+from analyzer.orchestration import build_report
+from analyzer.report import Report
+from analyzer.reporting.files import write_report
+from analyzer.store import read_report
 from analyzer.scoring import ScoringSettings
 from tests.test_scoring import HOSTILE, make_file, report_study
 

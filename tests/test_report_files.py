@@ -11,10 +11,10 @@ import pytest
 
 from analyzer.claims import check_claims, load_claims
 from analyzer.model import SCHEMA_VERSION
-from analyzer.reporting.files import (
-    FILES, Report, ReportError, build_report, markdown, md, read_report, render_saved, task_sources,
-    to_csv, write_report,
-)
+from analyzer.orchestration import build_report
+from analyzer.report import Report, ReportError
+from analyzer.reporting.files import FILES, markdown, md, render_saved, task_sources, to_csv, write_report
+from analyzer.store import read_report
 from analyzer.reporting.html import html_report
 from analyzer.scoring import DIMENSIONS, ScoringSettings, measurements, score_study
 from tests.test_scoring import HOSTILE, make_file, make_study, report_study

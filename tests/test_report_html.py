@@ -14,7 +14,8 @@ from pathlib import Path
 import pytest
 
 from analyzer.claims import check_claims, load_claims
-from analyzer.reporting.files import Report, write_report
+from analyzer.report import Report
+from analyzer.reporting.files import write_report
 from analyzer.reporting.html import html_report
 from analyzer.scoring import DIMENSIONS, ScoringSettings, score_study
 from tests.test_scoring import HOSTILE, report_study

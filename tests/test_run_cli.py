@@ -17,7 +17,7 @@ from typer.testing import CliRunner
 from analyzer.cli import app
 from analyzer.model import StudyResults
 from analyzer.outdir import LOCK_FILE
-from analyzer.study import RUNS_FILE, load_runs
+from analyzer.store import RUNS_FILE, load_runs
 from tests.conftest import FIXTURES, ROOT
 
 SLOW = FIXTURES / "slow_catalog"

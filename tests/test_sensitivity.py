@@ -11,7 +11,8 @@ import pytest
 from rich.console import Console
 
 from analyzer.model import CodeFigures, FileMetrics, Plumbing
-from analyzer.reporting.files import Report, markdown
+from analyzer.report import Report
+from analyzer.reporting.files import markdown
 from analyzer.reporting.html import html_report
 from analyzer.reporting.scorecard import dimension_table, scorecard_table, sensitivity_table
 from analyzer.scoring import COMPOSITE, DIMENSIONS, Scorecard, ScoringSettings, score_study

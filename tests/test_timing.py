@@ -9,11 +9,11 @@ import time
 import numpy as np
 import pytest
 
-from analyzer.execution import measure
-from analyzer.execution.measure import PeakMemory, TimingPolicy, probe, time_run
+from analyzer.worker import measure
+from analyzer.worker.measure import PeakMemory, TimingPolicy, probe, time_run
 from analyzer.execution.stats import bootstrap_median_interval, describe_interference, interference, summarize
 from analyzer.model import RunRecord, Timing
-from analyzer.study import combine_rounds
+from analyzer.rounds import combine_rounds
 
 
 def test_summary_figures() -> None:

@@ -198,7 +198,7 @@ def test_a_full_disk_is_reported_before_the_run(tmp_path: Path, monkeypatch: pyt
 
 
 def test_a_line_cut_short_by_an_interruption_is_dropped_on_resume(tmp_path: Path) -> None:
-    from analyzer.study import load_runs
+    from analyzer.store import load_runs
 
     runs = tmp_path / "runs.jsonl"
     runs.write_text('{"task": "a", "framework": "jax", "variant": "default", "mode": "eager", "device": "cpu", '
@@ -225,7 +225,7 @@ def test_run_lists_the_tasks_it_skips_and_fails_when_a_named_one_is_skipped(tmp_
 
 
 def test_a_damaged_runs_file_keeps_its_readable_records_with_a_warning(tmp_path: Path) -> None:
-    from analyzer.study import read_runs
+    from analyzer.store import read_runs
 
     good = ('{"task": "a", "framework": "jax", "variant": "default", "mode": "eager", "device": "cpu", '
             '"size": "small", "status": "passed"}')

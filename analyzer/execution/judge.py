@@ -5,7 +5,7 @@ included, is only as honest as that code: an implementation that patches `numpy.
 So for every run job the worker also writes the outputs it got (`first.npz`, and `second.npz` from the determinism
 re-run) into a folder the parent made for that job, and the parent
 
-1. asks the task's oracle for the expected outputs in a process of its own (`analyzer.execution.oracle`, once per
+1. asks the task's oracle for the expected outputs in a process of its own (`analyzer.worker.oracle`, once per
    task and size; neither the parent nor the judged worker ever runs the oracle);
 2. loads both sides as plain arrays (no pickle) and compares them with `checks.compare`, under the task's
    float32 tolerance read from its spec;
@@ -142,7 +142,7 @@ class Judge:
         out = Path(tempfile.mkdtemp(prefix="oracle-", dir=self.folder))
         from analyzer.execution import sandbox
 
-        argv = [sys.executable, "-m", "analyzer.execution.oracle", task_dir, size, str(out / "expected.npz")]
+        argv = [sys.executable, "-m", "analyzer.worker.oracle", task_dir, size, str(out / "expected.npz")]
         if faults:
             argv = [*argv[:3], "--faults", task_dir, size, str(out)]
         if self.sandbox and not sandbox.available():

@@ -108,7 +108,7 @@ def run_jobs_ray(jobs: Iterable[Job], *, limits: Limits | None = None, settings:
         raise RayUnavailable(why)
     import ray
 
-    from analyzer import __version__
+    from analyzer._version import __version__
 
     limits = limits or Limits()
     folder = Path(tempfile.mkdtemp(prefix="usability-score-ray-"))
@@ -177,7 +177,7 @@ def _limits_for_node(limits: Limits) -> dict[str, Any]:
 
 def run_on_node(job_fields: dict[str, Any], limits_fields: dict[str, Any], version: str) -> dict[str, Any]:
     """The Ray task: run one job on this node exactly as the local executor would, and say which machine ran it."""
-    from analyzer import __version__
+    from analyzer._version import __version__
 
     machine = node_machine()
     if version != __version__:

@@ -111,7 +111,7 @@ class WorkerProcess:
         self.results.touch()
         self.output = self.dir / "output.txt"
         self._output_file = open(self.output, "wb")
-        argv = [sys.executable, "-m", "analyzer.execution.worker", framework, str(self.results)]
+        argv = [sys.executable, "-m", "analyzer.worker.main", framework, str(self.results)]
         env = self._env()
         self.sandboxed = sandbox and not sandboxing.available()
         if self.sandboxed:

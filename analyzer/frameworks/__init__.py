@@ -81,7 +81,7 @@ class DeployPath:
     framework: str
     #: Human-readable label for reports.
     label: str
-    #: The function of analyzer.frameworks.loaders that reloads the artifact (in a process that never imported
+    #: The function of analyzer.worker.loaders that reloads the artifact (in a process that never imported
     #: the implementation).
     loader: str
     #: What the loader runs the artifact with: a framework name, or a runtime that needs none ("onnxruntime",

@@ -30,7 +30,8 @@ from rich.table import Table
 from rich.text import Text
 
 from analyzer.corpus import DEFAULT_VARIANT
-from analyzer.reporting.files import Report, md, md_table
+from analyzer.report import Report
+from analyzer.reporting.files import md, md_table
 from analyzer.reporting.scorecard import dimension_name, number
 from analyzer.scoring import DEBUG_FIELDS, DEPLOY_FIELDS, HIGHER_IS_BETTER, STATIC_FIELDS
 

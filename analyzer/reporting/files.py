@@ -1,95 +1,35 @@
-"""Report files: JSON (complete, versioned), tidy CSV, Markdown and HTML, written into one folder.
+"""Report files: JSON (complete, versioned: analyzer.report), tidy CSV, Markdown and HTML, written into one folder.
 
 The JSON document holds the whole StudyResults document plus the scores and claim verdicts, so every other format
 can be rendered again from it (`render_saved`) without measuring anything. Every string that comes from a task, a
 file name or code is escaped in Markdown and HTML.
-
-Report versions (record every change of format here):
-  1  first version: {"format", "report_version", "analyzer", "study" (StudyResults.to_dict), "scores"
-     (Scorecard.to_dict), "claims" (ClaimResult.to_dict each)}.
 """
 
 from __future__ import annotations
 
 import csv
-import dataclasses
 import html
 import io
-import json
 import re
-from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Iterable, Mapping, Sequence
+from typing import Iterable, Sequence
 
-from analyzer import __version__
-from analyzer.claims import ClaimResult, check_claims, load_claims
-from analyzer.machines import MachineComparison, cross_machine, machine_header, machine_note, machine_rows
+from analyzer._version import __version__
+from analyzer.catalog import catalog_categories
+from analyzer.claims import ClaimResult
+from analyzer.machines import MachineComparison, machine_header, machine_note, machine_rows
 from analyzer.model import DeployRecord, StudyResults
-from analyzer.overhead import SizeProfile, size_profiles
-from analyzer.scoring import (
-    DIMENSIONS, ScoringSettings, Measurement, Scorecard, load_weights, measurements, score_study,
-)
+from analyzer.overhead import SizeProfile
+from analyzer.report import Report
+from analyzer.scoring import DIMENSIONS, Measurement, Scorecard
+from analyzer.store import read_report, report_text
+from analyzer.tidy import COLUMNS, tidy_rows
 
-REPORT_FORMAT = "usability-score report"
-REPORT_VERSION = 1
 #: Format name -> file written into the output folder.
 FILES: dict[str, str] = {"json": "report.json", "csv": "measurements.csv", "md": "report.md", "html": "report.html"}
 FORMATS = tuple(FILES)
 #: A cell starting with one of these is a formula to a spreadsheet (CSV injection): such text cells get a leading '.
 _FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
-
-
-class ReportError(ValueError):
-    """A saved report that cannot be read; the message names the file and what is wrong."""
-
-
-@dataclass(frozen=True)
-class Report:
-    """A scored study: the measurements, the scorecard and the claim verdicts."""
-
-    study: StudyResults
-    scorecard: Scorecard
-    claims: tuple[ClaimResult, ...] = ()
-
-    @property
-    def rows(self) -> tuple[Measurement, ...]:
-        """The tidy measurements the scorecard was computed from (every variant)."""
-        settings = self.scorecard.settings
-        return measurements(self.study, device=settings.device, machine=settings.machine, size=settings.size)
-
-    @property
-    def profiles(self) -> tuple[SizeProfile, ...]:
-        """Overhead share and achieved FLOP/s per task and framework across the input sizes (analyzer.overhead)."""
-        return size_profiles(self.study, device=self.scorecard.settings.device,
-                             machine=self.scorecard.settings.machine)
-
-    @property
-    def machines(self) -> MachineComparison | None:
-        """Each task's speed on each machine of a study of several (analyzer.machines); None for one machine."""
-        return cross_machine(self.study)
-
-    def to_dict(self) -> dict[str, Any]:
-        return {"format": REPORT_FORMAT, "report_version": REPORT_VERSION, "analyzer": __version__,
-                "study": self.study.to_dict(), "scores": self.scorecard.to_dict(),
-                "claims": [c.to_dict() for c in self.claims]}
-
-    @classmethod
-    def from_dict(cls, data: Mapping[str, Any]) -> "Report":
-        return cls(study=StudyResults.from_dict(data["study"]), scorecard=Scorecard.from_dict(data["scores"]),
-                   claims=tuple(ClaimResult.from_dict(c) for c in data.get("claims", ())))
-
-
-def build_report(study: StudyResults, *, weights_path: Path | str | None = None,
-                 claims_path: Path | str | None = None, settings: ScoringSettings = ScoringSettings()) -> Report:
-    """Score a study and check the claims (shipped weights and claims unless paths are given)."""
-    from analyzer.scoring import DEFAULT_WEIGHTS_LABEL, busiest_machine
-
-    if not settings.machine and len(study.machines) > 1:  # several machines: scored on one, all shown side by side
-        settings = dataclasses.replace(settings, machine=busiest_machine(study))
-    weights = load_weights(weights_path)
-    card = score_study(study, weights, settings=settings,
-                       weights_source=str(weights_path) if weights_path else DEFAULT_WEIGHTS_LABEL)
-    return Report(study, card, check_claims(load_claims(claims_path), study, card))
 
 
 # ---------------------------------------------------------------------------------------------------- files
@@ -112,35 +52,6 @@ def write_report(report: Report, out_dir: Path | str, formats: Iterable[str] = F
         path.write_text(renderers[name](report), encoding="utf-8", newline="")
         written.append(path)
     return written
-
-
-def read_json(path: Path, error: type[Exception], what: str = "JSON") -> Any:
-    """A JSON file's content; `error` naming the file when it cannot be read or parsed."""
-    try:
-        return json.loads(path.read_text(encoding="utf-8"))
-    except OSError as exc:
-        raise error(f"{path}: cannot read ({exc.strerror})") from None
-    except (UnicodeDecodeError, json.JSONDecodeError) as exc:
-        raise error(f"{path}: not {what} ({exc})") from None
-
-
-def read_report(path: Path | str) -> Report:
-    """Read a saved report.json back; raise ReportError naming the file when it cannot be used."""
-    path = Path(path)
-    return report_from_data(path, read_json(path, ReportError, "a JSON report"))
-
-
-def report_from_data(path: Path, data: Any) -> Report:
-    """A report from a report.json's parsed content; ReportError naming `path` when it cannot be used."""
-    if not isinstance(data, dict) or data.get("format") != REPORT_FORMAT:
-        raise ReportError(f"{path}: field 'format': expected {REPORT_FORMAT!r}; is this a report.json?")
-    if data.get("report_version") != REPORT_VERSION:
-        raise ReportError(f"{path}: field 'report_version': {data.get('report_version')!r} is not supported; "
-                          f"expected {REPORT_VERSION}")
-    try:
-        return Report.from_dict(data)
-    except (KeyError, TypeError, ValueError) as exc:
-        raise ReportError(f"{path}: malformed report ({type(exc).__name__}: {exc})") from None
 
 
 def render_saved(json_path: Path | str, out_dir: Path | str, formats: Iterable[str] = FORMATS) -> list[Path]:
@@ -169,22 +80,18 @@ def task_sources(study: StudyResults, task: str, *, root: Path | str = ".") -> d
 
 
 def to_json(report: Report) -> str:
-    """The complete, versioned JSON document, compact (indentation nearly doubled the published one, to 2.2 MB;
-    `jq .` or `python -m json.tool` lays it out)."""
-    return json.dumps(report.to_dict(), separators=(",", ":")) + "\n"
+    """The complete, versioned JSON document (analyzer.store.report_text)."""
+    return report_text(report)
 
 
 def to_csv(report: Report) -> str:
-    """Tidy CSV, written from the Python API's frame (analyzer.api.Results.to_frame: one measurement per line with
-    its category, interval, unit, status, machine and run id); text cells that a spreadsheet would read as a
-    formula are neutralised."""
-    from analyzer.api import COLUMNS, Results, catalog_categories
-
-    frame = Results(report.study, saved=report, categories=catalog_categories()).to_frame()
+    """Tidy CSV, the same table as the Python API's frame (analyzer.tidy: one measurement per line with its
+    category, interval, unit, status, machine and run id); text cells that a spreadsheet would read as a formula
+    are neutralised."""
     buffer = io.StringIO()
     writer = csv.writer(buffer, lineterminator="\n")
     writer.writerow(COLUMNS)
-    for row in frame.itertuples(index=False):
+    for row in tidy_rows(report.study, settings=report.scorecard.settings, categories=catalog_categories()):
         writer.writerow([csv_text(cell) if isinstance(cell, str) else "" if cell != cell else repr(cell)
                          for cell in row])  # NaN (no interval) as an empty cell
     return buffer.getvalue()

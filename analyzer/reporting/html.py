@@ -13,11 +13,11 @@ import re
 from html import escape
 from typing import Any, Iterable, Mapping, Sequence
 
-from analyzer import __version__
+from analyzer._version import __version__
 from analyzer.machines import MachineComparison, machine_header, machine_note, machine_rows
 from analyzer.model import DeployRecord
-from analyzer.api import catalog_categories
-from analyzer.reporting.files import Report
+from analyzer.catalog import catalog_categories
+from analyzer.report import Report
 from analyzer.reporting.scorecard import (
     BEST, COMPOSITE_HEADERS, DEPLOY_COLUMNS, DEPLOY_NOTE, FRAGILE, NONDETERMINISTIC, TASK_COLUMNS, UNSTABLE, WORST,
     alternative_notes, at_primary_size, claim_evidence, claim_verdict, composite_rows, correction_note, deploy_cells, deploy_order,

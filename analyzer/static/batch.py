@@ -42,7 +42,10 @@ def measure(impl: Implementation, cache: StaticCache | None) -> FileMetrics:
     key = content_key(data, impl.framework) if cache is not None else ""
     cached = cache.get(key) if cache is not None else None
     if cached is not None:
-        return file_metrics_from_dict({**cached, **identity})
+        try:
+            return file_metrics_from_dict({**cached, **identity}, source=f"static cache entry {key}")
+        except (ValueError, TypeError):
+            pass  # an entry this version cannot read (damaged, or from an older format): measured afresh
     metrics = analyze_source(decode_source(data), **identity)
     if cache is not None:
         cache.put(key, dataclasses.asdict(metrics))

@@ -14,7 +14,7 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
-from analyzer import __version__
+from analyzer._version import __version__
 from analyzer.model import SCHEMA_VERSION
 
 CACHE_ENV = "USABILITY_SCORE_CACHE_DIR"

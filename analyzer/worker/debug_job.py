@@ -7,7 +7,7 @@ which the parent parses (the parent imports no framework); or, when every phase 
 call's outputs over as `first.npz` for the parent to classify (a silent wrong answer, a wrong shape, NaN or Inf, or
 the fault handled). Python warnings raised meanwhile are counted: a framework that warns about a broadcast it then
 performs has said something, if not enough. A "probe" job runs the fixed print/breakpoint probe
-(analyzer.execution.probe) in a worker that has imported no contributed code.
+(analyzer.worker.probe) in a worker that has imported no contributed code.
 """
 
 from __future__ import annotations
@@ -18,7 +18,7 @@ from pathlib import Path
 from typing import Any
 
 from analyzer.contract import REQUIRED
-from analyzer.execution.harness import ContractError, framework_inputs, import_file, make_case, prepare
+from analyzer.worker.harness import ContractError, framework_inputs, import_file, make_case, prepare
 from analyzer.execution.judge import save_arrays
 from analyzer.faults import PHASES, FaultError, inject
 from analyzer.spec import load_spec
@@ -88,7 +88,7 @@ def probe_job(worker: Any, job: dict[str, Any]) -> dict[str, Any]:
     record: dict[str, Any] = {"job": job["id"], "status": "crashed", "reason": ""}
     try:
         worker.configure(job)
-        from analyzer.execution.probe import run_probe
+        from analyzer.worker.probe import run_probe
 
         counts = run_probe(worker.framework, job["mode"], calls=int((job.get("policy") or {}).get("calls") or 3))
     except Exception as exc:  # noqa: BLE001 - a probe that fails says so

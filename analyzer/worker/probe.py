@@ -1,6 +1,6 @@
 """Debugging probe: does a print or a breakpoint inside a training step run on every call, or once at tracing?
 
-    python -m analyzer.execution.probe FRAMEWORK MODE [CALLS]
+    python -m analyzer.worker.probe FRAMEWORK MODE [CALLS]
 
 Backs the survey claim "eager execution gives direct prints and breakpoints inside a training step; graph
 compilation makes debugging harder" with counts. A small training step (linear model, MSE loss, gradient, SGD
@@ -175,12 +175,12 @@ def run_probe(framework: str, mode: str, calls: int = 3) -> dict[str, int | None
 
 
 def main(argv: list[str] | None = None) -> int:
-    """`python -m analyzer.execution.probe FRAMEWORK MODE [CALLS]`: configure, probe, print one JSON line."""
+    """`python -m analyzer.worker.probe FRAMEWORK MODE [CALLS]`: configure, probe, print one JSON line."""
     args = sys.argv[1:] if argv is None else argv
     if len(args) not in (2, 3):
-        print("usage: python -m analyzer.execution.probe FRAMEWORK MODE [CALLS]", file=sys.stderr)
+        print("usage: python -m analyzer.worker.probe FRAMEWORK MODE [CALLS]", file=sys.stderr)
         return 2
-    from analyzer.frameworks.adapters import ADAPTERS
+    from analyzer.worker.adapters import ADAPTERS
 
     framework, mode = args[0], args[1]
     if framework not in ADAPTERS or mode not in ("eager", "compiled"):

@@ -19,7 +19,7 @@ from typing import Any, Callable, Mapping, Sequence
 
 import numpy as np
 
-from analyzer.frameworks.adapters import JaxAdapter, TensorFlowAdapter, _set_thread_env
+from analyzer.worker.adapters import JaxAdapter, TensorFlowAdapter, _set_thread_env
 
 Predict = Callable[[Sequence[np.ndarray]], Any]
 #: (name or None, dtype or None) of each input the artifact declares, in its own order.

@@ -1,29 +1,21 @@
-"""The worker process: runs jobs of one framework, one at a time, as the parent sends them.
-
-    python -m analyzer.execution.worker FRAMEWORK RESULTS_FILE
-    python -m analyzer.execution.worker reload-RUNTIME RESULTS_FILE  (reloads deployment artifacts; see deploy.py)
-
-The parent writes one JSON job per line on stdin; for each, the worker appends one JSON record line to
-RESULTS_FILE and flushes it. Results never travel on stdout, which belongs to the code under test (a task that
-prints, even floods, cannot corrupt them). The worker exits at the end of stdin.
+"""One worker's state and the timed run job: the framework's adapter, configured once (its import is the
+cold-start cost), then each implementation checked against its oracle and timed. Deployment and fault jobs reuse
+the same Worker (analyzer.worker.deploy, analyzer.worker.debug_job); analyzer.worker.main dispatches.
 """
 
 from __future__ import annotations
 
-import json
-import sys
 import time
 import traceback
 from pathlib import Path
-from typing import Any, Callable, TextIO
+from typing import Any, Callable
 
 from analyzer.contract import REQUIRED
 from analyzer.execution.checks import compare
-from analyzer.execution.child import cap_cpu_time, cap_file_size, die_with_parent
-from analyzer.execution.harness import ContractError, framework_inputs, import_file, make_case, run_once
+from analyzer.worker.harness import ContractError, framework_inputs, import_file, make_case, run_once
 from analyzer.execution.judge import save_arrays
-from analyzer.execution.measure import PeakMemory, TimingPolicy, time_run
-from analyzer.frameworks.adapters import ADAPTERS, DeviceUnavailable
+from analyzer.worker.measure import PeakMemory, TimingPolicy, time_run
+from analyzer.worker.adapters import ADAPTERS, DeviceUnavailable
 from analyzer.spec import load_spec
 
 
@@ -44,15 +36,6 @@ class Worker:
 
     def run_job(self, job: dict[str, Any]) -> dict[str, Any]:
         """Run one implementation against the oracle (and time it if asked); never raises."""
-        kind = job.get("kind", "run")
-        if kind in ("fault", "probe"):
-            from analyzer.execution import debug_job
-
-            return debug_job.fault_job(self, job) if kind == "fault" else debug_job.probe_job(self, job)
-        if kind != "run":
-            from analyzer.execution import deploy
-
-            return deploy.export_job(self, job) if kind == "export" else deploy.reload_job(job)
         record: dict[str, Any] = {"job": job["id"], "status": "crashed", "reason": ""}
         try:
             self.configure(job)
@@ -114,27 +97,3 @@ def describe(exc: BaseException, impl_path: str) -> str:
     where = f" at {Path(impl_path).name}:{frames[-1].lineno}" if frames else ""
     message = str(exc).strip().splitlines()[0] if str(exc).strip() else ""
     return f"{type(exc).__name__}{where}: {message}"[:500]
-
-
-def main(argv: list[str] | None = None, stdin: TextIO = sys.stdin) -> int:
-    framework, results_file = (argv or sys.argv[1:])[:2]
-    die_with_parent()
-    cap_file_size()
-    with open(results_file, "a", encoding="utf-8") as out:
-        def notify(job_id: str, event: str) -> None:
-            out.write(json.dumps({"job": job_id, "event": event}) + "\n")
-            out.flush()
-
-        worker = Worker(framework, notify)
-        for line in stdin:
-            if not line.strip():
-                continue
-            job = json.loads(line)
-            cap_cpu_time(job.get("cpu_s") or 0.0)
-            out.write(json.dumps(worker.run_job(job)) + "\n")
-            out.flush()
-    return 0
-
-
-if __name__ == "__main__":
-    sys.exit(main())

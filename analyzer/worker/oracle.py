@@ -1,7 +1,7 @@
 """A process of its own for one task's oracle: the parent's judge asks it for the expected outputs.
 
-    python -m analyzer.execution.oracle TASK_DIR SIZE OUT.npz
-    python -m analyzer.execution.oracle --faults TASK_DIR SIZE OUT_DIR   (the debuggability pass's intended answers)
+    python -m analyzer.worker.oracle TASK_DIR SIZE OUT.npz
+    python -m analyzer.worker.oracle --faults TASK_DIR SIZE OUT_DIR   (the debuggability pass's intended answers)
 
 The oracle is contributed code, so it never runs in the parent; and it never runs in the worker whose outputs it
 judges either, where the implementation could reach the expected arrays or the comparison and bend them. It
@@ -26,7 +26,7 @@ def main(argv: list[str] | None = None) -> int:
     cap_file_size()
     import numpy as np
 
-    from analyzer.execution.harness import make_case
+    from analyzer.worker.harness import make_case
     from analyzer.spec import load_spec
 
     try:
@@ -50,7 +50,7 @@ def intend_faults(spec: Any, size: str, case: Any, out: Path) -> None:
 
     import numpy as np
 
-    from analyzer.execution.harness import import_file, reference
+    from analyzer.worker.harness import import_file, reference
     from analyzer.contract import ORACLE_REQUIRED
     from analyzer.faults import FAULTS, DeclarationError, FaultError, inject
 

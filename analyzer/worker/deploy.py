@@ -17,12 +17,12 @@ from typing import Any, Sequence
 
 from analyzer.contract import EXPORT_FUNCTION, REQUIRED
 from analyzer.execution.checks import compare
-from analyzer.execution.harness import Case, ContractError, framework_inputs, import_file, make_case, prepare
-from analyzer.execution.measure import TimingPolicy, time_run
-from analyzer.execution.worker import Worker, describe, timing_dict
+from analyzer.worker.harness import Case, ContractError, framework_inputs, import_file, make_case, prepare
+from analyzer.worker.measure import TimingPolicy, time_run
+from analyzer.worker.session import Worker, describe, timing_dict
 from analyzer.frameworks import deploy_path
-from analyzer.frameworks.adapters import ADAPTERS
-from analyzer.frameworks.loaders import LOADERS, InputMismatch, flatten_outputs
+from analyzer.worker.adapters import ADAPTERS
+from analyzer.worker.loaders import LOADERS, InputMismatch, flatten_outputs
 from analyzer.spec import load_spec
 
 #: What a model task's implementation adds to the contract: `export(state, directory, path) -> artifact path`.

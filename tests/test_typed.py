@@ -1,0 +1,63 @@
+"""Typed reading (analyzer.typed): every JSON document's fields checked against the records, errors as FieldError
+naming the source and the field."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from analyzer.errors import FieldError
+from analyzer.model import RunRecord, Status, StudyResults, Timing
+from analyzer.store import read_runs
+from analyzer.typed import convert, decode_json
+from tests.test_scoring import make_run, report_study
+
+
+@pytest.mark.parametrize("data, kind, message", [
+    ({"median_s": "fast"}, Timing, "src: field 'median_s': expected float, got str"),
+    ([1, 2], Timing, "src: field '(the whole document)': expected object, got array"),
+    ({"task": "t"}, RunRecord, "src: field 'framework': missing; it is required"),
+    ({"task": "t", "framework": "torch", "variant": "default", "mode": "eager", "device": "cpu", "size": "small",
+      "status": "triumphant"}, RunRecord, "src: field 'status': invalid enum value 'triumphant'"),
+    ({"task": "t", "framework": "torch", "variant": "default", "mode": "eager", "device": "cpu", "size": "small",
+      "status": "passed", "timing": {"median_s": 1.0, "iqr_s": 0, "ci_low_s": 1, "ci_high_s": 1, "mean_s": 1,
+                                     "stdev_s": 0, "samples": [1.0, "x"], "loops": 1, "unstable": False}},
+     RunRecord, "src: field 'timing.samples[1]': expected float, got str"),
+])
+def test_a_document_that_does_not_fit_names_the_field(data: object, kind: type, message: str) -> None:
+    with pytest.raises(FieldError) as caught:
+        convert(data, kind, source="src")
+    assert str(caught.value) == message
+
+
+def test_a_study_round_trips_with_its_types() -> None:
+    study = report_study()
+    again = StudyResults.from_dict(json.loads(json.dumps(study.to_dict())))
+    assert again == study
+    assert all(isinstance(run.status, Status) for run in again.runs)
+    assert all(isinstance(run.timing.samples, tuple) for run in again.runs if run.timing is not None)
+
+
+def test_a_bad_record_deep_in_a_study_is_named_by_its_place() -> None:
+    data = report_study().to_dict()
+    data["runs"][3]["timing"] = {**(data["runs"][3]["timing"] or {}), "loops": "many"}
+    with pytest.raises(FieldError) as caught:
+        StudyResults.from_dict(data, source="results/study.json")
+    assert str(caught.value) == "results/study.json: field 'runs[3].timing.loops': expected int, got str"
+
+
+def test_a_runs_file_line_of_the_wrong_types_is_unreadable_not_fatal(tmp_path: Path) -> None:
+    good = json.loads(json.dumps(make_run("mlp", "torch").__dict__, default=lambda t: t.__dict__))
+    path = tmp_path / "runs.jsonl"
+    path.write_text("\n".join([json.dumps(good), json.dumps({**good, "round": "first"}),
+                               json.dumps({**good, "status": "ok"}), "[]"]) + "\n", encoding="utf-8")
+    records, unreadable = read_runs(path)
+    assert [r.task for r in records] == ["mlp"] and unreadable == [2, 3, 4]
+
+
+def test_text_that_is_not_json_is_named_too() -> None:
+    with pytest.raises(FieldError) as caught:
+        decode_json(b"{not json", Timing, source="worker reply")
+    assert str(caught.value).startswith("worker reply: field '(the whole document)': JSON (")
