@@ -19,10 +19,11 @@ from __future__ import annotations
 import dataclasses
 import math
 import statistics
-import sys
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Mapping, Sequence
+
+import msgspec
 
 from analyzer.errors import FieldError
 from analyzer.frameworks import UnknownFrameworkError, canonical_framework
@@ -33,18 +34,12 @@ from analyzer.scoring import (
     primary_size, run_sizes,
 )
 from analyzer.spec import SIZES
-
-if sys.version_info >= (3, 11):
-    import tomllib
-else:  # pragma: no cover
-    import tomli as tomllib
+from analyzer.typed import convert, read_toml
 
 VERDICTS = ("supported", "contradicted", "inconclusive")
 TESTS = ("paired", "winner_varies")
 EXPECTATIONS = ("lower", "higher", "better", "worse")
 MODES = (STATIC_MODE, "eager", "compiled")
-_FIELDS = {"id", "statement", "survey", "test", "metric", "dimension", "mode", "size", "a", "b", "expect",
-           "frameworks", "threshold", "alpha", "min_tasks"}
 
 
 class ClaimsError(FieldError):
@@ -123,26 +118,38 @@ def default_claims_path() -> Path:
 def load_claims(path: Path | str | None = None) -> tuple[Claim, ...]:
     """Read and check a claims file (default: the shipped one); raise ClaimsError naming the field."""
     path = Path(path) if path is not None else default_claims_path()
-    try:
-        data = tomllib.loads(path.read_text(encoding="utf-8"))
-    except OSError as exc:
-        raise ClaimsError(str(path), "claim", f"cannot read the file ({exc.strerror})") from None
-    except UnicodeDecodeError:
-        raise ClaimsError(str(path), "claim", "expected UTF-8 text") from None
-    except tomllib.TOMLDecodeError as exc:
-        raise ClaimsError(str(path), "claim", f"expected valid TOML ({exc})") from None
-    except (RecursionError, MemoryError) as exc:
-        raise ClaimsError(str(path), "claim", f"expected TOML a reader can hold ({type(exc).__name__})") from None
-    return parse_claims(data, source=str(path))
+    return parse_claims(read_toml(path, error=ClaimsError, field="claim"), source=str(path))
+
+
+class ClaimTable(msgspec.Struct, kw_only=True, forbid_unknown_fields=True):
+    """The shape of one [[claim]] table (types, required fields, no others; analyzer.typed checks it). What a type
+    cannot say (which metric, which framework, ranges) is checked after, naming the claim by its id."""
+
+    id: str
+    statement: str
+    survey: str = ""
+    test: str = ""  #: "paired" (the default) or "winner_varies"
+    metric: str = ""
+    dimension: str = ""
+    mode: str = ""
+    size: str = ""
+    a: str = ""  #: paired: "framework" or "framework/mode"
+    b: str = ""
+    expect: str = ""
+    frameworks: list[str] = []  #: winner_varies: the frameworks compared (default: all)
+    threshold: float | None = None
+    alpha: float | None = None
+    min_tasks: int | None = None
+
+
+class ClaimsFile(msgspec.Struct, forbid_unknown_fields=True):
+    claim: list[ClaimTable] = []
 
 
 def parse_claims(data: Mapping[str, Any], *, source: str = "<claims>") -> tuple[Claim, ...]:
     """Check the parsed TOML of a claims file: an array of [[claim]] tables."""
-    extra = sorted(set(data) - {"claim"})
-    if extra:
-        raise ClaimsError(source, extra[0], "unknown key; expected only [[claim]] tables")
-    tables = data.get("claim")
-    if not isinstance(tables, list) or not tables:
+    tables = convert(data, ClaimsFile, source=source, error=ClaimsError).claim
+    if not tables:
         raise ClaimsError(source, "claim", "expected one or more [[claim]] tables")
     claims = tuple(_parse_claim(table, source, f"claim[{i}]") for i, table in enumerate(tables))
     seen: set[str] = set()
@@ -153,25 +160,17 @@ def parse_claims(data: Mapping[str, Any], *, source: str = "<claims>") -> tuple[
     return claims
 
 
-def _parse_claim(table: Mapping[str, Any], source: str, where: str) -> Claim:
+def _parse_claim(table: ClaimTable, source: str, where: str) -> Claim:
     def fail(name: str, expected: str) -> ClaimsError:
         return ClaimsError(source, f"{where}.{name}", expected)
 
-    unknown = sorted(set(table) - _FIELDS)
-    if unknown:
-        raise fail(unknown[0], f"unknown field; expected one of {', '.join(sorted(_FIELDS))}")
     for name in ("id", "statement"):
-        if not isinstance(table.get(name), str) or not table[name].strip():
+        if not getattr(table, name).strip():
             raise fail(name, "expected a non-empty string")
-    where = f"claim[id={table['id']}]"
-    text = {name: table.get(name, "") for name in ("survey", "test", "metric", "dimension", "mode", "size",
-                                                   "expect")}
-    for name, value in text.items():
-        if not isinstance(value, str):
-            raise fail(name, f"expected a string, got {value!r}")
-    test = text["test"] or "paired"
+    where = f"claim[id={table.id}]"
+    test = table.test or "paired"
     _check_choice(fail, "test", test, TESTS)
-    metric, dimension = text["metric"], text["dimension"]
+    metric, dimension = table.metric, table.dimension
     if bool(metric) == bool(dimension):
         raise fail("metric", "expected exactly one of 'metric' or 'dimension'")
     if metric:
@@ -180,28 +179,24 @@ def _parse_claim(table: Mapping[str, Any], source: str, where: str) -> Claim:
     if dimension:
         _check_choice(fail, "dimension", dimension, DIMENSIONS)
     modeless = bool(dimension) or metric in STATIC_FIELDS + DEPLOY_FIELDS + DERIVED_FIELDS
-    if text["size"]:
+    if table.size:
         if bool(dimension) or metric in STATIC_FIELDS + DEPLOY_FIELDS + DEBUG_FIELDS:
             raise fail("size", f"{dimension or metric} has no input size; leave 'size' out")
-        _check_choice(fail, "size", text["size"], SIZES)
-    if text["mode"]:
+        _check_choice(fail, "size", table.size, SIZES)
+    if table.mode:
         if modeless:
             raise fail("mode", f"{dimension or metric} has no modes; leave 'mode' out")
-        _check_choice(fail, "mode", text["mode"], MODES[1:])
+        _check_choice(fail, "mode", table.mode, MODES[1:])
     options = _numbers(table, fail)
+    common = (table.id, table.statement, table.survey, test, metric, dimension, table.mode, table.size)
     if test == "paired":
-        a, b = (_side(table.get(name), name, fail, modeless) for name in ("a", "b"))
-        _check_choice(fail, "expect", text["expect"], ("better", "worse") if dimension else EXPECTATIONS)
+        a, b = (_side(getattr(table, name), name, fail, modeless) for name in ("a", "b"))
+        _check_choice(fail, "expect", table.expect, ("better", "worse") if dimension else EXPECTATIONS)
         if a == b:
             raise fail("b", f"expected something other than a ({a.label()})")
-        return Claim(table["id"], table["statement"], text["survey"], test, metric, dimension, text["mode"],
-                     text["size"], a, b, text["expect"], **options)
-    frameworks = table.get("frameworks", [])
-    if not isinstance(frameworks, list) or any(not isinstance(f, str) for f in frameworks):
-        raise fail("frameworks", "expected a list of framework names")
-    names = tuple(_framework(f, "frameworks", fail) for f in frameworks)
-    return Claim(table["id"], table["statement"], text["survey"], test, metric, dimension, text["mode"],
-                 text["size"], frameworks=names, **options)
+        return Claim(*common, a, b, table.expect, **options)
+    names = tuple(_framework(f, "frameworks", fail) for f in table.frameworks)
+    return Claim(*common, frameworks=names, **options)
 
 
 def _check_choice(fail: Any, name: str, value: str, choices: Sequence[str]) -> None:
@@ -209,24 +204,23 @@ def _check_choice(fail: Any, name: str, value: str, choices: Sequence[str]) -> N
         raise fail(name, f"expected one of {', '.join(choices)}, got {value!r}")
 
 
-def _numbers(table: Mapping[str, Any], fail: Any) -> dict[str, Any]:
+def _numbers(table: ClaimTable, fail: Any) -> dict[str, Any]:
     options: dict[str, Any] = {}
     for name, low, high in (("threshold", 0.0, 1.0), ("alpha", 0.0, 1.0)):
-        if name in table:
-            value = table[name]
-            if isinstance(value, bool) or not isinstance(value, (int, float)) or not low < value <= high:
+        value = getattr(table, name)
+        if value is not None:
+            if not low < value <= high:  # NaN fails this too
                 raise fail(name, f"expected a number in ({low:g}, {high:g}], got {value!r}")
             options[name] = float(value)
-    if "min_tasks" in table:
-        value = table["min_tasks"]
-        if isinstance(value, bool) or not isinstance(value, int) or value < 1:
-            raise fail("min_tasks", f"expected an integer >= 1, got {value!r}")
-        options["min_tasks"] = value
+    if table.min_tasks is not None:
+        if table.min_tasks < 1:
+            raise fail("min_tasks", f"expected an integer >= 1, got {table.min_tasks!r}")
+        options["min_tasks"] = table.min_tasks
     return options
 
 
-def _side(value: Any, name: str, fail: Any, subject_has_no_modes: bool) -> Side:
-    if not isinstance(value, str) or not value:
+def _side(value: str, name: str, fail: Any, subject_has_no_modes: bool) -> Side:
+    if not value:
         raise fail(name, "expected \"framework\" or \"framework/mode\"")
     framework, _, mode = value.partition("/")
     if mode and subject_has_no_modes:

@@ -252,6 +252,7 @@ def run_cmd(
     with _pass_errors():
         records = run_pass(selected, plan, out=out, resume=resume, static=static, force=force, costs=costs,
                            progress=JobProgress, warn=_warn).runs
+    from analyzer.execution.stats import disturbed
     from analyzer.reporting.console import print_failures, run_table
 
     if as_json:
@@ -259,7 +260,7 @@ def run_cmd(
 
         _print_json([dataclasses.asdict(r) for r in records])
     else:
-        console.print(run_table(records))
+        console.print(run_table(records, disturbed=disturbed([r.timing for r in records])))
         print_failures(console, records)
     from analyzer.model import OK_STATUSES
 
@@ -466,11 +467,10 @@ def _load_weights(path: Optional[Path]):
 def _show_report(report, out: Path) -> None:
     """Print the scorecard and write every report format into `out`."""
     from analyzer.reporting.files import write_report
-    from analyzer.reporting.scorecard import report_group
+    from analyzer.reporting.scorecard import rich_report
+    from analyzer.reporting.view import report_view
 
-    console.print(report_group(report.scorecard, report.claims, report.rows, report.study.deployments,
-                               report.profiles, report.study.debug, report.study.probes,
-                               machines=report.machines))
+    console.print(rich_report(report_view(report)))  # the view the Markdown and HTML reports render too
     written = write_report(report, out)
     console.print("reports: " + ", ".join(str(p) for p in written), highlight=False, soft_wrap=True)
 
@@ -505,39 +505,16 @@ def report_cmd(
     weights: Optional[Path] = typer.Option(None, "--weights", help="Weights TOML (for a study.json only)."),
 ) -> None:
     """Render reports again from saved results, without running anything."""
-    from analyzer.model import StaticReport, StudyResults
-    from analyzer.orchestration import build_report
-    from analyzer.report import ReportError
+    from analyzer.orchestration import report_of
     from analyzer.reporting.files import FORMATS, write_report
-    from analyzer.store import read_report
-    from analyzer.reporting.scorecard import report_group
+    from analyzer.reporting.scorecard import rich_report
+    from analyzer.reporting.view import report_view
 
     for name in fmt:
         _check_choice("--format", name, tuple(FORMATS))
-    try:
-        data = json.loads(saved.read_text(encoding="utf-8"))
-    except OSError as exc:
-        raise fail(f"{saved}: cannot read ({exc.strerror})")
-    except (UnicodeDecodeError, json.JSONDecodeError) as exc:
-        raise fail(f"{saved}: not a JSON file ({exc})")
-    try:
-        if isinstance(data, dict) and "runs" in data and "format" not in data:
-            report = build_report(StudyResults.from_dict(data), weights_path=weights)
-        elif isinstance(data, dict) and {"corpus", "files"} <= set(data) and "format" not in data:
-            # `static PATH --json FILE` of a team's own paired code: its code dimensions, scored the same way
-            static = StaticReport.from_dict(data)
-            report = build_report(StudyResults(static=static, environment=dict(static.environment)),
-                                  weights_path=weights)
-        elif weights is not None:
-            raise fail(f"--weights {weights}: applies to a study.json or a static JSON; {saved} is a report, "
-                       f"already scored (render its study.json with --weights instead)")
-        else:
-            report = read_report(saved)
-    except (ReportError, ValueError, KeyError, TypeError) as exc:
-        raise fail(f"{saved}: {exc}")
-    console.print(report_group(report.scorecard, report.claims, report.rows, report.study.deployments,
-                               report.profiles, report.study.debug, report.study.probes,
-                               machines=report.machines))
+    with _pass_errors():
+        report = report_of(saved, weights=weights)
+    console.print(rich_report(report_view(report)))
     for path in write_report(report, out or saved.parent, fmt):
         console.print(f"wrote {path}", highlight=False, soft_wrap=True)
 
@@ -852,6 +829,7 @@ def root(
     VERBOSITY["level"] = 0 if quiet else 2 if verbose else 1
     if ctx.invoked_subcommand is not None:
         return
+    from analyzer.execution.stats import disturbed
     from analyzer.reporting.console import print_failures, print_static, run_table
 
     selected = _select_tasks(_catalog(root_dir), task)
@@ -871,7 +849,7 @@ def root(
                            warn=_warn)
     static, records = report.study.static, report.study.runs
     print_static(console, static)
-    console.print(run_table(records))
+    console.print(run_table(records, disturbed=disturbed([r.timing for r in records])))
     print_failures(console, records)
     _show_report(report, out)
     from analyzer.model import OK_STATUSES

@@ -27,12 +27,14 @@ from analyzer.catalog import CatalogTask, eager_only_reason
 from analyzer.corpus import DEFAULT_VARIANT, Implementation
 from analyzer.debugging import diagnose, fault_score
 from analyzer.execution.judge import JudgeError
+from analyzer.execution.protocol import FaultAnswer
 from analyzer.execution.runner import Job, Limits, WorkerPool
 from analyzer.faults import FAULTS
 from analyzer.frameworks import FRAMEWORKS, framework_installed
 from analyzer.model import DebugRecord, ProbeRecord
 from analyzer.spec import MODES
 from analyzer.text import printable
+from analyzer.typed import decode_json
 
 DEBUG_FILE = "debug.jsonl"
 PROBES_FILE = "probes.jsonl"
@@ -170,9 +172,9 @@ def _measure(pool: WorkerPool, item: PlannedFault, sources: dict[str, str],
     except JudgeError as exc:
         return DebugRecord(**base, status="crashed", reason=f"oracle: {exc}")
     entry = manifest.get(job.fault)
-    if not isinstance(entry, dict) or entry.get("applies") is not True:
-        why = str(entry.get("why", "")) if isinstance(entry, dict) else "the oracle's manifest does not name it"
-        misdeclared = isinstance(entry, dict) and entry.get("declaration") is True
+    if entry is None or not entry.applies:
+        why = entry.why if entry is not None else "the oracle's manifest does not name it"
+        misdeclared = entry is not None and entry.declaration
         return DebugRecord(**base, status="crashed" if misdeclared else "not_applicable", reason=printable(why)[:300])
     raw = pool.run(job)
     if versions is not None and raw.get("versions"):
@@ -190,7 +192,7 @@ def _source(path: str, sources: dict[str, str]) -> str:
     return sources[path]
 
 
-def to_record(base: dict[str, Any], raw: dict[str, Any], entry: dict[str, Any], impl_path: str,
+def to_record(base: dict[str, Any], raw: dict[str, Any], entry: FaultAnswer, impl_path: str,
               source: str) -> DebugRecord:
     """A judged fault job as a DebugRecord, its error diagnosed here from the traceback text."""
     status, outcome = str(raw.get("status", "crashed")), str(raw.get("outcome", ""))
@@ -200,7 +202,7 @@ def to_record(base: dict[str, Any], raw: dict[str, Any], entry: dict[str, Any], 
         return DebugRecord(**base, **values, reason=printable(str(raw.get("reason", "")))[:500])
     if outcome == "raised":
         found = diagnose(str(raw.get("traceback", "")), impl_path, source,
-                         _strings(entry.get("targets")), _ints(entry.get("sizes")), _strings(entry.get("words")))
+                         tuple(entry.targets), tuple(entry.sizes), tuple(entry.words))
         if found.in_plumbing:  # no verdict on the user's code: listed with the jobs that reached none
             first = local_paths_out(found.message, impl_path).splitlines()[:1] or [""]
             return DebugRecord(**base, status="crashed", warnings=values["warnings"], warning=values["warning"],
@@ -230,14 +232,6 @@ def _count(value: Any) -> int:
     return value if isinstance(value, int) and not isinstance(value, bool) and value >= 0 else 0
 
 
-def _strings(value: Any) -> tuple[str, ...]:
-    return tuple(v for v in value if isinstance(v, str)) if isinstance(value, list) else ()
-
-
-def _ints(value: Any) -> tuple[int, ...]:
-    return tuple(v for v in value if isinstance(v, int) and not isinstance(v, bool)) if isinstance(value, list) else ()
-
-
 def load_debug(path: Path) -> list[DebugRecord]:
     """Records of a debug.jsonl; a line cut short by an interruption is dropped (its job runs again)."""
     return _load(path, DebugRecord)
@@ -253,7 +247,7 @@ def _load(path: Path, cls: type) -> list[Any]:
     records = []
     for line in path.read_text(encoding="utf-8", errors="replace").splitlines():
         try:
-            records.append(cls(**json.loads(line)))
-        except (ValueError, TypeError):
+            records.append(decode_json(line, cls, source=path))  # types checked (analyzer.typed)
+        except ValueError:
             continue
     return records

@@ -31,6 +31,7 @@ from analyzer.execution.runner import Job, Limits, WorkerPool
 from analyzer.frameworks import FRAMEWORKS, DeployPath, deploy_paths
 from analyzer.model import DeployRecord, deploy_record_from_dict
 from analyzer.text import printable
+from analyzer.typed import decode_json
 
 DEPLOYMENTS_FILE = "deployments.jsonl"
 ARTIFACTS_DIR = "artifacts"
@@ -213,9 +214,9 @@ def load_deployments(path: Path) -> list[DeployRecord]:
     if not path.is_file():
         return []
     records = []
-    for line in path.read_text(encoding="utf-8").splitlines():
+    for line in path.read_text(encoding="utf-8", errors="replace").splitlines():
         try:
-            records.append(deploy_record_from_dict(json.loads(line)))
-        except (ValueError, TypeError, KeyError):
+            records.append(decode_json(line, DeployRecord, source=path))  # types checked (analyzer.typed)
+        except ValueError:
             continue
     return records

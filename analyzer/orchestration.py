@@ -83,6 +83,29 @@ def build_report(study: StudyResults, *, weights_path: Path | str | None = None,
     return Report(study, card, check_claims(load_claims(claims_path), study, card))
 
 
+def report_of(saved: Path, *, weights: Path | None = None) -> Report:
+    """The report of a saved file: a report.json as it was scored, a study.json scored now, or the JSON of
+    `static PATH --json FILE` (a team's own paired code: its code dimensions, scored the same way). PassError
+    naming the file when it is none of these, or when `weights` is given for a report already scored."""
+    from analyzer.report import ReportError
+    from analyzer.store import read_json, read_report
+
+    data = read_json(saved, PassError, "a JSON file")
+    try:
+        if isinstance(data, dict) and "runs" in data and "format" not in data:
+            return build_report(StudyResults.from_dict(data, source=str(saved)), weights_path=weights)
+        if isinstance(data, dict) and {"corpus", "files"} <= set(data) and "format" not in data:
+            static = StaticReport.from_dict(data, source=str(saved))
+            return build_report(StudyResults(static=static, environment=dict(static.environment)),
+                                weights_path=weights)
+        if weights is not None:
+            raise PassError(f"--weights {weights}: applies to a study.json or a static JSON; {saved} is a report, "
+                            f"already scored (render its study.json with --weights instead)")
+        return read_report(saved)
+    except (ReportError, ValueError, KeyError, TypeError) as exc:  # ReportError, FieldError, ScoringError: named
+        raise PassError(f"{saved}: {exc}") from None
+
+
 # ---------------------------------------------------------------------------------------------------- the study
 
 

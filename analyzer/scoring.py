@@ -72,7 +72,6 @@ import dataclasses
 import itertools
 import math
 import statistics
-import sys
 import types
 import typing
 import warnings
@@ -80,6 +79,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Iterable, Mapping, Sequence, TypeVar
 
+import msgspec
 import numpy as np
 
 from analyzer.corpus import DEFAULT_VARIANT
@@ -90,11 +90,7 @@ from analyzer.model import (
 )
 from analyzer.rounds import combine
 from analyzer.spec import SIZES
-
-if sys.version_info >= (3, 11):
-    import tomllib
-else:  # pragma: no cover
-    import tomli as tomllib
+from analyzer.typed import convert, read_toml
 
 #: Format of the scores part of a saved report; record every change here.
 #:   1  first version: dimensions with per-task traces, composites, pair tests, flags, settings.
@@ -484,17 +480,14 @@ def default_weights_path() -> Path:
 def load_weights(path: Path | str | None = None) -> dict[str, float]:
     """Read and check a weights file (default: the shipped one); raise WeightsError naming the field."""
     path = Path(path) if path is not None else default_weights_path()
-    try:
-        data = tomllib.loads(path.read_text(encoding="utf-8"))
-    except OSError as exc:
-        raise WeightsError(str(path), "weights", f"cannot read the file ({exc.strerror})") from None
-    except UnicodeDecodeError:
-        raise WeightsError(str(path), "weights", "expected UTF-8 text") from None
-    except tomllib.TOMLDecodeError as exc:
-        raise WeightsError(str(path), "weights", f"expected valid TOML ({exc})") from None
-    except (RecursionError, MemoryError) as exc:
-        raise WeightsError(str(path), "weights", f"expected TOML a reader can hold ({type(exc).__name__})") from None
-    return parse_weights(data, source=str(path))
+    return parse_weights(read_toml(path, error=WeightsError, field="weights"), source=str(path))
+
+
+class WeightsFile(msgspec.Struct, forbid_unknown_fields=True):
+    """The shape of a weights file (analyzer.typed checks it): one [weights] table, keyed by dimension, each weight
+    checked by hand so that an error names its dimension."""
+
+    weights: dict[str, Any]
 
 
 def parse_weights(data: Mapping[str, Any], *, source: str = "<weights>") -> dict[str, float]:
@@ -502,12 +495,7 @@ def parse_weights(data: Mapping[str, Any], *, source: str = "<weights>") -> dict
 
     Dimensions the file leaves out weigh 0: the file states the whole weighting.
     """
-    extra = sorted(set(data) - {"weights"})
-    if extra:
-        raise WeightsError(source, extra[0], "unknown table or key; expected only a [weights] table")
-    table = data.get("weights")
-    if not isinstance(table, Mapping):
-        raise WeightsError(source, "weights", "expected a [weights] table of dimension = weight")
+    table = convert(data, WeightsFile, source=source, error=WeightsError).weights
     weights = {dimension: 0.0 for dimension in DIMENSIONS}
     for name, value in table.items():
         where = f"weights.{name}"
@@ -582,7 +570,7 @@ def _best_rows(rows: Sequence[Measurement]) -> Iterable[Measurement]:
 def _deploy_rows(records: Sequence[DeployRecord]) -> Iterable[Measurement]:
     """deploy_paths of one task and framework: its working non-legacy paths, unless one of them went unmeasured."""
     scored = [r for r in records if not r.legacy]
-    if not scored or any(r.status in ("skipped", "not_applicable") for r in scored):
+    if not scored or any(r.status in NEVER_RAN for r in scored):
         return
     first = scored[0]
     yield Measurement(first.task, first.framework, DEFAULT_VARIANT, DEPLOY_MODE, "deploy_paths",

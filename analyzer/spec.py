@@ -7,21 +7,17 @@ contributed code. Every problem is reported as a SpecError naming the file, the 
 from __future__ import annotations
 
 import math
-
 import re
-import sys
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+import msgspec
+
 from analyzer.arithmetic import ExpressionError, evaluate
 from analyzer.errors import FieldError
 from analyzer.text import printable
-
-if sys.version_info >= (3, 11):
-    import tomllib
-else:  # pragma: no cover
-    import tomli as tomllib
+from analyzer.typed import convert, read_toml
 
 SPEC_FILE = "task.toml"
 ORACLE_FILE = "oracle.py"
@@ -97,100 +93,81 @@ class TaskSpec:
 MAX_SPEC_BYTES = 100_000
 
 
+class _Debug(msgspec.Struct, forbid_unknown_fields=True):
+    data: list[str] = []  #: input names
+    labels: list[str] = []  #: input names
+
+
+class SpecFile(msgspec.Struct, kw_only=True, forbid_unknown_fields=True):
+    """The shape of a task.toml: every field's type, the required ones, and no others (analyzer.typed checks it).
+    What a type cannot say (categories, sizes present, names, finite tolerances, expressions) is checked after."""
+
+    title: str
+    category: str
+    description: str
+    tags: list[str] = []
+    modes: list[str] = msgspec.field(default_factory=lambda: list(MODES))
+    model: bool = False
+    seed: int = 0
+    #: size -> parameters; a table keyed by the task's own names, checked by hand so that errors name the key
+    sizes: dict[str, Any]
+    tolerance: dict[str, Any] = msgspec.field(default_factory=lambda: dict(DEFAULT_TOLERANCE))
+    flops: str | None = None
+    bytes: str | None = None
+    layouts: dict[str, str] = {}
+    debug: _Debug = msgspec.field(default_factory=_Debug)
+
+
 def load_spec(task_dir: Path) -> TaskSpec:
     """Read and check tasks/<task>/task.toml; raise SpecError on the first problem."""
     path = task_dir / SPEC_FILE
     if not path.is_file():
         raise SpecError(path, SPEC_FILE, "file missing: every task folder needs a task.toml")
-    if path.stat().st_size > MAX_SPEC_BYTES:
-        raise SpecError(path, SPEC_FILE, f"refused: larger than {MAX_SPEC_BYTES} bytes")
-    try:
-        raw = tomllib.loads(path.read_text(encoding="utf-8"))
-    except UnicodeDecodeError:
-        raise SpecError(path, SPEC_FILE, "expected UTF-8 text") from None
-    except tomllib.TOMLDecodeError as exc:
-        raise SpecError(path, SPEC_FILE, f"expected valid TOML ({exc})") from None
-    except (RecursionError, MemoryError) as exc:
-        raise SpecError(path, SPEC_FILE, f"expected TOML a reader can hold ({type(exc).__name__})") from None
-    return _parse(task_dir, path, raw)
+    return _parse(task_dir, path, read_toml(path, error=SpecError, max_bytes=MAX_SPEC_BYTES))
 
 
 def _parse(task_dir: Path, path: Path, raw: dict[str, Any]) -> TaskSpec:
     if not TASK_ID.match(task_dir.name):
         raise SpecError(path, "folder name", "expected lower_snake_case letters, digits and underscores")
-    known = {"title", "category", "description", "tags", "modes", "model", "seed", "sizes", "tolerance", "flops",
-             "bytes", "layouts", "debug"}
-    for key in raw:
-        if key not in known:
-            raise SpecError(path, key, f"unknown field; expected one of {', '.join(sorted(known))}")
-    title = _text(path, raw, "title")
-    category = _text(path, raw, "category")
+    spec = convert(raw, SpecFile, source=path, error=SpecError)
+    title, category, description = (_text(path, name, getattr(spec, name))
+                                    for name in ("title", "category", "description"))
     if category not in CATEGORIES:
         raise SpecError(path, "category", f"expected one of {', '.join(CATEGORIES)}, got {category!r}")
-    modes = tuple(_str_list(path, raw, "modes", default=list(MODES)))
-    for mode in modes:
+    for mode in spec.modes:
         if mode not in MODES:
             raise SpecError(path, "modes", f"expected a list drawn from {', '.join(MODES)}, got {mode!r}")
-    if "eager" not in modes:
+    if "eager" not in spec.modes:
         raise SpecError(path, "modes", "expected 'eager' among the modes: every task runs eagerly")
+    sizes = _sizes(path, spec.sizes)  # checked before the cost expressions, which need the sizes
     return TaskSpec(
-        id=task_dir.name,
-        path=task_dir,
-        title=title,
-        category=category,
-        description=_text(path, raw, "description"),
-        tags=tuple(_str_list(path, raw, "tags", default=[])),
-        modes=modes,
-        model=_typed(path, raw, "model", bool, "true or false", default=False),
-        seed=_typed(path, raw, "seed", int, "an integer", default=0),
-        sizes=(sizes := _sizes(path, raw)),  # checked in this order: the cost expressions need the sizes
-        tolerance=_tolerances(path, raw),
-        flops=_expression(path, raw, "flops", sizes),
-        bytes=_expression(path, raw, "bytes", sizes),
-        layouts=_layouts(path, raw),
-        **_debug(path, raw),
+        id=task_dir.name, path=task_dir, title=title, category=category, description=description,
+        tags=tuple(spec.tags), modes=tuple(spec.modes), model=spec.model, seed=spec.seed, sizes=sizes,
+        tolerance=_tolerances(path, spec.tolerance),
+        flops=_expression(path, "flops", spec.flops, sizes), bytes=_expression(path, "bytes", spec.bytes, sizes),
+        layouts=_layouts(path, spec.layouts), **_debug(path, spec.debug),
     )
 
 
-def _debug(path: Path, raw: dict[str, Any]) -> dict[str, tuple[str, ...]]:
+def _debug(path: Path, table: _Debug) -> dict[str, tuple[str, ...]]:
     """The [debug] table: which inputs are data and labels (names only; the inputs themselves are the oracle's)."""
-    table = _typed(path, raw, "debug", dict, "a table with data = [input names] and optionally labels = [...]",
-                   default={})
-    for key in table:
-        if key not in ("data", "labels"):
-            raise SpecError(path, f"debug.{key}", "unknown field; expected data or labels")
-    found = {}
     for key in ("data", "labels"):
-        names = table.get(key, [])
-        if not isinstance(names, list) or not all(isinstance(n, str) and TASK_ID.match(n) for n in names):
+        names = getattr(table, key)
+        if not all(TASK_ID.match(n) for n in names):
             raise SpecError(path, f"debug.{key}", f"expected a list of input names, got {names!r}")
-        found[f"debug_{key}"] = tuple(names)
-    if found["debug_labels"] and not found["debug_data"]:
+    if table.labels and not table.data:
         raise SpecError(path, "debug.labels", "expected debug.data as well: labels pair with the data")
-    return found
+    return {"debug_data": tuple(table.data), "debug_labels": tuple(table.labels)}
 
 
-def _layouts(path: Path, raw: dict[str, Any]) -> dict[str, str]:
-    table = _typed(path, raw, "layouts", dict, 'a table of input name = layout ("NHWC")', default={})
+def _layouts(path: Path, table: dict[str, str]) -> dict[str, str]:
     for name, layout in table.items():
         if layout not in LAYOUTS:
             raise SpecError(path, f"layouts.{name}", f"expected one of {', '.join(LAYOUTS)}, got {layout!r}")
     return dict(table)
 
 
-def _typed(path: Path, raw: dict[str, Any], key: str, kind: type, expected: str, *, default: Any = None) -> Any:
-    if key not in raw:
-        if default is None:
-            raise SpecError(path, key, f"missing; expected {expected}")
-        return default
-    value = raw[key]
-    if not isinstance(value, kind) or (kind is int and isinstance(value, bool)):
-        raise SpecError(path, key, f"expected {expected}, got {type(value).__name__} {value!r}")
-    return value
-
-
-def _text(path: Path, raw: dict[str, Any], key: str) -> str:
-    value = _typed(path, raw, key, str, "a non-empty string")
+def _text(path: Path, key: str, value: str) -> str:
     if not value.strip():
         raise SpecError(path, key, "expected a non-empty string")
     if printable(value) != value:
@@ -198,15 +175,7 @@ def _text(path: Path, raw: dict[str, Any], key: str) -> str:
     return value.strip()
 
 
-def _str_list(path: Path, raw: dict[str, Any], key: str, *, default: list[str]) -> list[str]:
-    value = _typed(path, raw, key, list, "a list of strings", default=default)
-    if not all(isinstance(item, str) for item in value):
-        raise SpecError(path, key, "expected a list of strings")
-    return value
-
-
-def _sizes(path: Path, raw: dict[str, Any]) -> dict[str, dict[str, Any]]:
-    sizes = _typed(path, raw, "sizes", dict, "a table [sizes.small] and [sizes.full] of parameters")
+def _sizes(path: Path, sizes: dict[str, Any]) -> dict[str, dict[str, Any]]:
     for name in REQUIRED_SIZES:
         if name not in sizes:
             raise SpecError(path, f"sizes.{name}", "missing; expected a table of numeric parameters")
@@ -224,8 +193,7 @@ def _sizes(path: Path, raw: dict[str, Any]) -> dict[str, dict[str, Any]]:
     return sizes
 
 
-def _tolerances(path: Path, raw: dict[str, Any]) -> dict[str, Tolerance]:
-    table = _typed(path, raw, "tolerance", dict, "a table of dtype = {rtol, atol}", default=DEFAULT_TOLERANCE)
+def _tolerances(path: Path, table: dict[str, Any]) -> dict[str, Tolerance]:
     tolerances = {}
     for dtype, entry in table.items():
         where = f"tolerance.{dtype}"
@@ -239,12 +207,12 @@ def _tolerances(path: Path, raw: dict[str, Any]) -> dict[str, Tolerance]:
     return tolerances
 
 
-def _expression(path: Path, raw: dict[str, Any], key: str, sizes: dict[str, dict[str, Any]]) -> str | None:
+def _expression(path: Path, key: str, value: str | None, sizes: dict[str, dict[str, Any]]) -> str | None:
     """A cost expression, checked (never run) against every size: it must evaluate under the whitelisted arithmetic
     of analyzer.arithmetic with each size's parameters."""
-    if key not in raw:
+    if value is None:
         return None
-    value = _text(path, raw, key)
+    value = _text(path, key, value)
     for size, params in sizes.items():
         try:
             evaluate(value, params)

@@ -9,6 +9,7 @@ from typing import Callable, Iterable
 
 from analyzer.catalog import CatalogTask
 from analyzer.execution.runner import Limits, run_jobs
+from analyzer.model import OK_STATUSES
 from analyzer.study import RunPlan, parse_job_id, plan
 
 
@@ -27,7 +28,7 @@ class Finding:
 
     @property
     def ok(self) -> bool:
-        return self.status in ("passed", "skipped", "not_applicable")
+        return self.status in OK_STATUSES
 
 
 def validate(tasks: Iterable[CatalogTask], *, modes: tuple[str, ...] = ("eager",), execute: bool = True,

@@ -126,7 +126,13 @@ def test_check_claims_over_a_whole_study_and_json_round_trip() -> None:
 
 @pytest.mark.parametrize(("text", "field", "expected"), [
     ("", "claim", "expected one or more [[claim]] tables"),
-    ("[[claim]]\nstatement = 's'\n", "claim[0].id", "expected a non-empty string"),
+    ("[[claim]]\nstatement = 's'\n", "claim[0].id", "missing; it is required"),
+    ("[[claim]]\nid = ' '\nstatement = 's'\n", "claim[0].id", "expected a non-empty string"),
+    ("[[claim]]\nid = 'a'\nstatement = 's'\nmetric = 'sloc'\nthreshold = true\n", "claim[0].threshold",
+     "expected float | null, got bool"),
+    ("[[claim]]\nid = 'a'\nstatement = 's'\nmetric = 'sloc'\nframeworks = 'torch'\n", "claim[0].frameworks",
+     "expected array, got str"),
+    ("colour = 1\n", "colour", "unknown field"),
     ("[[claim]]\nid = 'a'\nstatement = 's'\nmetric = 'sloc'\ndimension = 'speed'\n", "claim[id=a].metric",
      "expected exactly one of 'metric' or 'dimension'"),
     ("[[claim]]\nid = 'a'\nstatement = 's'\nmetric = 'lines'\n", "claim[id=a].metric", "expected one of sloc, "),

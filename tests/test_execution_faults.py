@@ -32,6 +32,9 @@ EXPECTED = {
     "patches_judge": ("wrong_answer", "output 'y' differs from the oracle: max abs error 4, max rel error 0.5 "
                                       "(tolerance rtol=0.0001, atol=1e-05) (the worker said it passed)"),
     "forges_record": ("crashed", "the worker wrote a record that is not this job's"),
+    # The right job's id, found in the worker's frames, on a reply of the wrong types (analyzer.execution.protocol).
+    "forges_types": ("crashed", "the worker wrote a malformed record (the worker's record: field 'timing.median_s': "
+                                "expected float, got str)"),
     "patches_clock": ("crashed", "judge: the timing disagrees with the parent's clock"),
 }
 

@@ -70,7 +70,7 @@ def test_best_values_are_highlighted() -> None:
 
 
 def test_run_table_flags_a_timing_taken_on_a_disturbed_machine(text_console) -> None:
-    from analyzer.execution.stats import summarize
+    from analyzer.execution.stats import disturbed, summarize
     from analyzer.model import RunRecord
     from analyzer.reporting.console import run_table
 
@@ -80,7 +80,8 @@ def test_run_table_flags_a_timing_taken_on_a_disturbed_machine(text_console) -> 
                          size="small", status="passed", timing=timing, first_result_s=0.5)
 
     console, buffer = text_console
-    console.print(run_table([run("torch", 0.001, 1e-4), run("jax", 0.002, 1.3e-4), run("tensorflow", 0.003, 1.1e-4)]))
+    records = [run("torch", 0.001, 1e-4), run("jax", 0.002, 1.3e-4), run("tensorflow", 0.003, 1.1e-4)]
+    console.print(run_table(records, disturbed=disturbed([r.timing for r in records])))
     rows = {line.split()[1] if line.split()[0] == "matmul" else line.split()[0]: line.split()
             for line in buffer.getvalue().splitlines() if line.strip().startswith(("matmul", "tensorflow", "jax"))}
     assert rows["torch"][2:] == ["1", "[1–1]", "0.50"]

@@ -103,6 +103,6 @@ def test_task_tables_show_the_primary_size_only() -> None:
     torch_a = next(line.split() for line in buffer.getvalue().splitlines() if line.split()[:2] == ["a", "torch"])
     assert torch_a[6:8] == ["1.1▲", "0.4▼"]
     text = markdown(report)
-    assert "## Tasks, small size" in text and "| a | torch | – | – | – | – | 1.1 | 0.4 |" in text
+    assert "## Tasks, small size" in text and "| a | torch | – | – | – | – | **1.1 ▲** | 0.4 ▼ |" in text
     page = html_report(report)
     assert "<h2 id='s-tasks-small-size'>Tasks, small size</h2>" in page and "<td class='num'>20.2" not in page

@@ -367,8 +367,9 @@ def test_a_file_states_the_whole_weighting(tmp_path) -> None:
     ("[weights]\nspeed = true\n", "weights.speed", "expected a number >= 0, got True"),
     ("[weights]\nspeed = nan\n", "weights.speed", "expected a number >= 0, got nan"),
     ("[weights]\nspeed = 0\nmemory = 0.0\n", "weights", "all weights are zero"),
-    ("speed = 1\n", "speed", "unknown table or key; expected only a [weights] table"),
-    ("weights = 3\n", "weights", "expected a [weights] table"),
+    ("speed = 1\n", "speed", "unknown field"),
+    ("weights = 3\n", "weights", "expected object, got int"),
+    ("", "weights", "missing; it is required"),
     ("[weights\n", "weights", "expected valid TOML"),
 ])
 def test_bad_weights_files_name_the_file_and_field(tmp_path, text: str, field: str, expected: str) -> None:

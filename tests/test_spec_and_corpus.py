@@ -37,9 +37,13 @@ def test_valid_spec_defaults(tmp_path: Path) -> None:
 @pytest.mark.parametrize(
     ("text", "field", "expected"),
     [
-        (VALID.replace('title = "T"\n', ""), "title", "missing; expected a non-empty string"),
+        (VALID.replace('title = "T"\n', ""), "title", "missing; it is required"),
         (VALID.replace('"tensor-ops"', '"vision"'), "category", "expected one of tensor-ops"),
-        (VALID.replace('title = "T"', "title = 3"), "title", "expected a non-empty string, got int 3"),
+        (VALID.replace('title = "T"', "title = 3"), "title", "expected str, got int"),
+        (VALID.replace('title = "T"', 'title = "  "'), "title", "expected a non-empty string"),
+        ("seed = true\n" + VALID, "seed", "expected int, got bool"),
+        ("tags = ['a', 1]\n" + VALID, "tags[1]", "expected str, got int"),
+        (VALID + "[debug]\ndata = ['x']\nlabel = ['y']\n", "debug.label", "unknown field"),
         ('modes = ["compiled"]\n' + VALID, "modes", "expected 'eager' among the modes"),
         ('modes = ["fast"]\n' + VALID, "modes", "expected a list drawn from eager, compiled"),
         (VALID.replace("[sizes.full]\nn = 8\n", ""), "sizes.full", "missing"),

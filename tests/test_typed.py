@@ -61,3 +61,36 @@ def test_text_that_is_not_json_is_named_too() -> None:
     with pytest.raises(FieldError) as caught:
         decode_json(b"{not json", Timing, source="worker reply")
     assert str(caught.value).startswith("worker reply: field '(the whole document)': JSON (")
+
+
+# ---------------------------------------------------------------------------------------------------- the protocol
+
+
+def test_a_job_reaches_the_worker_as_the_same_typed_job() -> None:
+    from analyzer.execution.protocol import Job, job_line, read_job
+
+    job = Job(id="mlp|torch|default|eager|small|0", task="mlp", framework="torch", variant="default", mode="eager",
+              task_dir="/t", impl_path="/t/torch.py", policy={"budget_s": 0.5}, export_inputs=("x", "y"))
+    line = job_line(job)
+    assert line.endswith(b"\n") and b"\n" not in line[:-1]
+    assert read_job(line) == job
+    with pytest.raises(FieldError) as caught:
+        read_job(line.replace(b'"threads":1', b'"threads":"all"'))
+    assert str(caught.value) == "job: field 'threads': expected int, got str"
+
+
+def test_a_reply_keeps_its_kinds_fields_of_checked_types_and_nothing_else() -> None:
+    from analyzer.execution.protocol import checked_reply
+
+    timing = {"median_s": 0.01, "iqr_s": 0.0, "ci_low_s": 0.01, "ci_high_s": 0.01, "mean_s": 0.01, "stdev_s": 0.0,
+              "samples": [0.01, 0.01], "loops": 4, "unstable": False, "probes": []}
+    raw = {"job": "j", "status": "passed", "timing": timing, "import_s": 1, "flops": 1e30, "machine": "mine",
+           "nondeterministic": False}
+    assert checked_reply(raw, "run") == {"job": "j", "status": "passed", "timing": timing, "import_s": 1.0}
+    assert checked_reply({"job": "j", "status": "passed", "probe": {"python_print": 3, "breakpoint": None}},
+                         "probe") == {"job": "j", "status": "passed", "probe": {"python_print": 3, "breakpoint": None}}
+    with pytest.raises(FieldError) as caught:
+        checked_reply({"job": "j", "status": "passed", "artifact_bytes": "big"}, "export")
+    assert str(caught.value) == "the worker's record: field 'artifact_bytes': expected int | null, got str"
+    with pytest.raises(FieldError):
+        checked_reply({"job": "j"}, "fault")  # no status: no claim at all

@@ -21,7 +21,6 @@ Records of other statuses (crashed, timed_out, skipped) pass through: they claim
 
 from __future__ import annotations
 
-import json
 import math
 import os
 import signal
@@ -36,6 +35,7 @@ import numpy as np
 
 from analyzer.execution.checks import compare
 from analyzer.execution.child import confined_env
+from analyzer.execution.protocol import FaultAnswer, read_manifest
 from analyzer.model import RUN_STATUSES
 from analyzer.spec import SpecError, load_spec
 
@@ -106,7 +106,7 @@ class Judge:
         except JudgeError as exc:
             return _refused(record, f"judge: {exc}")
         entry = manifest.get(job.fault)
-        if not isinstance(entry, dict) or entry.get("applies") is not True:
+        if entry is None or not entry.applies:
             return _refused(record, f"judge: the oracle says fault {job.fault} does not apply to this task")
         handed = (arrays / "first.npz").exists()
         if status == "raised":
@@ -123,18 +123,17 @@ class Judge:
             return _refused(record, f"judge: {exc}")
         return {**record, "outcome": classify(got, intended, tolerance)}
 
-    def faults(self, task_dir: str, size: str) -> tuple[dict[str, Any], Path]:
+    def faults(self, task_dir: str, size: str) -> tuple[dict[str, FaultAnswer], Path]:
         """The debuggability pass's manifest for a task and size (fault -> applies, why not, what an informative
         message names) and the folder of the intended answers (`<fault>.npz`), from one oracle process."""
-        def ask() -> tuple[dict[str, Any], Path]:
+        def ask() -> tuple[dict[str, FaultAnswer], Path]:
             out = self._ask_oracle(task_dir, size, faults=True)
             try:
-                manifest = json.loads((out / "manifest.json").read_text(encoding="utf-8"))
-            except (OSError, ValueError) as exc:
+                return read_manifest((out / "manifest.json").read_bytes()), out
+            except OSError as exc:
                 raise JudgeError(f"the oracle's fault manifest is unreadable ({type(exc).__name__})") from None
-            if not isinstance(manifest, dict):
-                raise JudgeError("the oracle's fault manifest is not a table")
-            return manifest, out
+            except ValueError as exc:
+                raise JudgeError(str(exc)) from None
 
         return _once(self._answers, ("faults", task_dir, size), ask)
 

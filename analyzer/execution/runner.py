@@ -23,14 +23,14 @@ import subprocess
 import sys
 import tempfile
 import time
-from dataclasses import asdict, dataclass, field, replace
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any, Callable, Iterable, Iterator
 
 from analyzer.execution import sandbox as sandboxing
 from analyzer.execution.child import confined_env
 from analyzer.execution.judge import Judge
-from analyzer.frameworks import deploy_path
+from analyzer.execution.protocol import Job, checked_reply, job_line
 
 #: Variables a worker inherits; everything else in the parent's environment stays behind.
 ENV_WHITELIST = (
@@ -58,49 +58,6 @@ class Limits:
         return self.cpu_s if self.cpu_s is not None else 4 * self.timeout_s
 
 
-#: Prefix of the workers that serve reload jobs: they import only the runtime an artifact needs, never an
-#: implementation.
-RELOAD_WORKER = "reload"
-
-
-@dataclass(frozen=True)
-class Job:
-    """One implementation to run once against its oracle, and optionally to time; or one deployment path to
-    export (kind "export") or to reload and check (kind "reload")."""
-
-    id: str  #: unique within a run
-    task: str
-    framework: str
-    variant: str
-    mode: str
-    task_dir: str
-    impl_path: str
-    size: str = "small"
-    device: str = "cpu"  #: "cpu", "cuda" or "auto"
-    threads: int = 1
-    timing: bool = False
-    check_determinism: bool = True
-    policy: dict[str, Any] = field(default_factory=dict)  #: TimingPolicy overrides
-    kind: str = "run"  #: "run", "export", "reload", "fault" (debuggability pass) or "probe" (print/breakpoint)
-    deploy_path: str = ""  #: export and reload: the deployment path (analyzer.frameworks.DEPLOY_PATHS)
-    artifact: str = ""  #: export: the folder to write into; reload: the artifact export() returned
-    export_inputs: tuple[str, ...] = ()  #: reload: task inputs the artifact takes, in order
-    export_outputs: tuple[str, ...] = ()  #: reload: oracle outputs the artifact gives, in order
-    isolated: bool = False  #: served by a worker started for this job alone and closed after it
-    cpu_s: float = 0.0  #: CPU-time cap of this job, set by the pool from its Limits (the worker enforces it)
-    arrays_dir: str = ""  #: run and fault: the folder, made by the pool, where the worker hands its outputs over
-    fault: str = ""  #: fault: the fault of the debuggability pass to apply (analyzer.faults)
-
-    @property
-    def worker(self) -> str:
-        """The worker that serves this job: its framework's, or the reload worker of its artifact's runtime."""
-        if self.kind != "reload":
-            return self.framework
-        return f"{RELOAD_WORKER}-{deploy_path(self.deploy_path).runtime}"
-
-
-
-
 class WorkerProcess:
     """One live worker of one framework (or the reload worker)."""
 
@@ -124,17 +81,17 @@ class WorkerProcess:
 
     def submit(self, job: Job) -> None:
         assert self.proc.stdin is not None
-        self.proc.stdin.write((json.dumps(asdict(job)) + "\n").encode())
+        self.proc.stdin.write(job_line(job))
         self.proc.stdin.flush()
 
-    def wait(self, limits: Limits, job_id: str) -> dict[str, Any]:
-        """The job's record, or a crashed/timed_out record once the worker dies, breaks a limit or writes a line that
-        is not this job's record."""
+    def wait(self, limits: Limits, job_id: str, kind: str = "run") -> dict[str, Any]:
+        """The job's record (its fields checked against the reply type of the job's `kind`), or a crashed/timed_out
+        record once the worker dies, breaks a limit or writes a line that is not this job's record."""
         deadline = time.monotonic() + limits.timeout_s
         self.observed = {}
         written_before = self.output.stat().st_size  # the output limit is per job, not per worker
         while True:
-            record = self._next_record(job_id)
+            record = self._next_record(job_id, kind)
             if self.output.stat().st_size - written_before > limits.output_mb * 2**20:
                 # Checked before a finished record is accepted: a job that floods and finishes between two polls
                 # is still this job's fault, not the next one's.
@@ -143,7 +100,7 @@ class WorkerProcess:
             if record is not None:
                 return record
             if self.proc.poll() is not None:
-                record = self._next_record(job_id)  # it may have written its line just before exiting
+                record = self._next_record(job_id, kind)  # it may have written its line just before exiting
                 code = self.proc.returncode
                 code = sandboxing.exit_status(code) if self.sandboxed else code
                 return record or {"status": "crashed", "reason": f"worker {exit_reason(code)}; "
@@ -158,7 +115,7 @@ class WorkerProcess:
                                                        f"{limits.memory_mb:.0f} MiB resident)"}
             time.sleep(POLL_S)
 
-    def _next_record(self, job_id: str) -> dict[str, Any] | None:
+    def _next_record(self, job_id: str, kind: str) -> dict[str, Any] | None:
         """The job's record once the worker has written it, or a crashed one that says why a line is not (the
         worker runs contributed code, which can write anything there). An event line of this job (the samples
         beginning) is noted with the parent's clock."""
@@ -175,7 +132,10 @@ class WorkerProcess:
                 return {"status": "crashed", "reason": "the worker wrote a record that is not this job's"}
             if "event" not in record:
                 self.observed["record"] = time.monotonic()
-                return record
+                try:
+                    return checked_reply(record, kind)
+                except ValueError as exc:
+                    return {"status": "crashed", "reason": f"the worker wrote a malformed record ({exc})"[:500]}
             self.observed.setdefault(str(record["event"]), time.monotonic())
         return None
 
@@ -255,7 +215,7 @@ class WorkerPool:
             worker.submit(replace(job, cpu_s=self.limits.cpu_seconds, arrays_dir=str(arrays)))
         except (BrokenPipeError, OSError):
             pass  # the worker died between jobs; wait() reports how
-        claimed = worker.wait(self.limits, job.id)
+        claimed = worker.wait(self.limits, job.id, job.kind)
         if job.kind == "run":
             record = self.judge.verdict(job, claimed, arrays, worker.sampling_s)
         elif job.kind == "fault":

@@ -62,6 +62,12 @@ def interference(timings: Sequence[Timing | None]) -> list[float | None]:
     return [float(np.median(p)) / fastest if p else None for p in probes]
 
 
+def disturbed(timings: Sequence[Timing | None]) -> list[bool]:
+    """For each timing, whether it was taken on a disturbed machine: its probe ran more than DISTURBED_RATIO times
+    slower than the fastest probe of them all (interference); False where it has no probes."""
+    return [ratio is not None and ratio > DISTURBED_RATIO for ratio in interference(timings)]
+
+
 def describe_interference(ratios: Iterable[float | None]) -> str:
     """One line for a study's environment: how disturbed the machine was while its runs were timed."""
     values = np.asarray([r for r in ratios if r is not None], dtype=np.float64)

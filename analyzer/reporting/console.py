@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections import Counter
-from typing import Sequence
+from typing import TYPE_CHECKING, Sequence
 
 from rich import box
 from rich.console import Console
@@ -12,11 +12,13 @@ from rich.table import Table
 
 from analyzer.catalog import Catalog
 from analyzer.corpus import DEFAULT_VARIANT
-from analyzer.execution.stats import DISTURBED_RATIO, interference
+from analyzer.execution.stats import DISTURBED_RATIO
 from analyzer.frameworks import FRAMEWORKS
 from analyzer.model import NEVER_RAN, FileMetrics, RunRecord, StaticReport
 from analyzer.spec import SIZES
-from analyzer.validation import Finding
+
+if TYPE_CHECKING:
+    from analyzer.validation import Finding
 
 STATUS_STYLE = {
     "passed": "green", "skipped": "yellow", "not_applicable": "dim", "problem": "red", "wrong_answer": "red", "crashed": "red",
@@ -117,14 +119,18 @@ def _framework_order(name: str) -> int:
     return order.index(name) if name in order else len(order)
 
 
-def run_table(records: Sequence[RunRecord]) -> Table:
+def run_table(records: Sequence[RunRecord], *, disturbed: Sequence[bool]) -> Table:
     """Task by framework: per mode the steady-state median (95% interval), first-call latency and memory.
 
     The fastest passing median per task and mode is in bold green; `~` marks an unstable timing (IQR above 10%
-    of the median), `!` one taken on a disturbed machine (its machine probe ran more than DISTURBED_RATIO times
-    slower than the fastest probe among these records) and `≠` a nondeterministic result (a second fresh run
-    differed).
+    of the median), `!` one taken on a disturbed machine and `≠` a nondeterministic result (a second fresh run
+    differed). `disturbed` says, record by record, which timings were disturbed, as
+    `analyzer.execution.stats.disturbed([r.timing for r in records])` computes it (its machine probe ran more
+    than DISTURBED_RATIO times slower than the fastest probe among these records): the table draws, it does not
+    measure.
     """
+    if len(disturbed) != len(records):
+        raise ValueError(f"run_table: disturbed has {len(disturbed)} entries for {len(records)} records")
     modes = [m for m in ("eager", "compiled") if any(r.mode == m for r in records)]
     table = Table(title="Runs", title_justify="left", box=box.SIMPLE_HEAD,
                   caption="median ms per run() call [95% CI]; first: setup + first call (compilation included); "
@@ -140,8 +146,7 @@ def run_table(records: Sequence[RunRecord]) -> Table:
     sizes = sorted({r.size for r in records}, key=lambda size: (SIZES.index(size) if size in SIZES else 9, size))
     rows = sorted({(r.task, r.size, r.framework, r.variant) for r in records},
                   key=lambda k: (k[0], sizes.index(k[1]), _framework_order(k[2]), k[3]))
-    disturbed = {r.key for r, ratio in zip(records, interference([r.timing for r in records]))
-                 if ratio is not None and ratio > DISTURBED_RATIO}
+    disturbed_keys = {r.key for r, hit in zip(records, disturbed) if hit}
     fastest = {}
     for (task, size, _, _), mode in ((row, mode) for row in rows for mode in modes):
         times = [r.timing.median_s for r in records if (r.task, r.size, r.mode) == (task, size, mode) and r.timing]
@@ -151,7 +156,7 @@ def run_table(records: Sequence[RunRecord]) -> Table:
         cells = []
         for mode in modes:
             key = (task, framework, variant, mode, size)
-            cells.extend(_run_cells(by_key.get(key), fastest[(task, size, mode)], disturbed=key in disturbed))
+            cells.extend(_run_cells(by_key.get(key), fastest[(task, size, mode)], disturbed=key in disturbed_keys))
         memory = [r.peak_host_mb for m in modes if (r := by_key.get((task, framework, variant, m, size)))
                   and r.peak_host_mb]
         label = framework if variant == "default" else f"{framework} ({variant})"

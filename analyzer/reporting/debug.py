@@ -1,31 +1,26 @@
-"""The debuggability section of every report, built once as data and rendered three ways (console, Markdown, HTML).
+"""The debuggability section of every report, built once as data (reporting.view.Table) and rendered three ways.
 
-`debug_tables` turns a study's debug and probe records into plain tables (title, headers, rows, note); the three
-renderers only lay them out, so the console, Markdown and HTML reports show the same rows.
+`debug_tables` turns a study's debug and probe records into tables of plain text (title, headers, rows, note); the
+renderers of every other section lay them out (reporting.scorecard, reporting.files, reporting.html), so the
+console, Markdown and HTML reports show the same rows.
 """
 
 from __future__ import annotations
 
 from collections import Counter
-from dataclasses import dataclass
-from html import escape
-from typing import Sequence
+from typing import TYPE_CHECKING, Sequence
 
 from analyzer.faults import BY_NAME, FAULTS
 from analyzer.model import DebugRecord, ProbeRecord
+from analyzer.reporting.view import Table
+
+if TYPE_CHECKING:
+    from rich.console import RenderableType
 
 JUDGED = ("raised", "returned")
 #: Short words for the outcomes in the matrix.
 OUTCOME_WORDS = {"raised": "error", "handled": "handled", "silent_wrong": "silent wrong", "silent_shape": "wrong shape",
                  "nonfinite": "NaN/Inf"}
-
-
-@dataclass(frozen=True)
-class Table:
-    title: str
-    headers: tuple[str, ...]
-    rows: tuple[tuple[str, ...], ...]
-    note: str = ""
 
 
 def debug_tables(records: Sequence[DebugRecord], probes: Sequence[ProbeRecord], *, task: str = "") -> list[Table]:
@@ -171,39 +166,22 @@ def _mean(values: Sequence[int | None]) -> str:
 # ---------------------------------------------------------------------------------------------------- renderers
 
 
-def to_rich(tables: Sequence[Table]) -> list:
-    from rich.table import Table as RichTable
-    from rich.text import Text
+def to_rich(tables: Sequence[Table]) -> list[RenderableType]:
+    """The tables as rich renderables (reporting.scorecard.to_rich)."""
+    from analyzer.reporting.scorecard import to_rich as rich_tables
 
-    rendered: list = []
-    for table in tables:
-        rich = RichTable(title=table.title, title_justify="left", caption=table.note or None, caption_justify="left")
-        for header in table.headers:
-            rich.add_column(header, overflow="fold")
-        for row in table.rows:
-            rich.add_row(*(Text(cell) for cell in row))
-        rendered.append(rich)
-    return rendered
+    return rich_tables(tables)
 
 
 def to_markdown(tables: Sequence[Table]) -> str:
-    from analyzer.reporting.files import md, md_table
+    """The tables in Markdown, each under its title (reporting.files.md_tables)."""
+    from analyzer.reporting.files import md_tables
 
-    out = []
-    for table in tables:
-        out += [f"### {md(table.title)}", "", md_table(table.headers, ([md(c) for c in row] for row in table.rows))]
-        if table.note:
-            out += ["", md(table.note)]
-        out.append("")
-    return "\n".join(out)
+    return "\n".join(md_tables(tables))
 
 
 def to_html(tables: Sequence[Table]) -> str:
-    out = []
-    for table in tables:
-        head = "".join(f"<th>{escape(h)}</th>" for h in table.headers)
-        body = "".join("<tr>" + "".join(f"<td>{escape(c)}</td>" for c in row) + "</tr>" for row in table.rows)
-        out.append(f"<h3>{escape(table.title)}</h3><table><thead><tr>{head}</tr></thead><tbody>{body}</tbody></table>")
-        if table.note:
-            out.append(f"<p class='note'>{escape(table.note)}</p>")
-    return "\n".join(out)
+    """The tables in HTML, each under its title (reporting.html.tables_html)."""
+    from analyzer.reporting.html import tables_html
+
+    return tables_html(tables)

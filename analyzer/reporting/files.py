@@ -1,8 +1,9 @@
-"""Report files: JSON (complete, versioned: analyzer.report), tidy CSV, Markdown and HTML, written into one folder.
+"""Report files: JSON (complete, versioned: analyzer.report), tidy CSV, Markdown and HTML, written into one folder;
+and the Markdown renderer of the report view (reporting.view), which only lays its tables out.
 
 The JSON document holds the whole StudyResults document plus the scores and claim verdicts, so every other format
 can be rendered again from it (`render_saved`) without measuring anything. Every string that comes from a task, a
-file name or code is escaped in Markdown and HTML.
+file name or code is escaped in Markdown (`md`) and HTML (reporting.html).
 """
 
 from __future__ import annotations
@@ -14,14 +15,11 @@ import re
 from pathlib import Path
 from typing import Iterable, Sequence
 
-from analyzer._version import __version__
 from analyzer.catalog import catalog_categories
-from analyzer.claims import ClaimResult
-from analyzer.machines import MachineComparison, machine_header, machine_note, machine_rows
-from analyzer.model import DeployRecord, StudyResults
-from analyzer.overhead import SizeProfile
+from analyzer.model import StudyResults
 from analyzer.report import Report
-from analyzer.scoring import DIMENSIONS, Measurement, Scorecard
+from analyzer.reporting.view import Cell, ReportView, Table, report_view
+from analyzer.reporting.wording import BEST, WORST
 from analyzer.store import read_report, report_text
 from analyzer.tidy import COLUMNS, tidy_rows
 
@@ -124,141 +122,54 @@ def md_table(headers: Sequence[str], rows: Iterable[Sequence[str]], align: str =
 
 def markdown(report: Report) -> str:
     """The report in GitHub Markdown, for a README or a pull-request comment."""
-    from analyzer.reporting.scorecard import at_primary_size, environment_lines, tasks_title, verdict_text
+    return markdown_view(report_view(report))
 
-    card = report.scorecard
-    environment = [f"- {md(name)}: {md(value)}" for name, value in environment_lines(report.study.environment)]
-    out = ["# usability-score report", "",
-           f"{md(report.study.created or 'undated')} · analyzer {md(__version__)}", "",
-           f"**{md(verdict_text(card))}**", "",
-           "## Scorecard", "", _md_scorecard(card), "", "## Dimensions", "", _md_dimensions(card)]
-    if card.sensitivity:
-        out += ["", "## Sensitivity", "", _md_sensitivity(card)]
-    if report.claims:
-        out += ["", "## Claims", "", _md_claims(report.claims)]
-    size, at_size = at_primary_size(report.rows)
-    out += ["", f"## {tasks_title(size)}", "", _md_tasks(at_size, card.frameworks), ""]
-    profiles = report.profiles
-    if profiles:
-        out += ["## Input sizes", "", _md_sizes(profiles, card.frameworks), ""]
-    if (machines := report.machines) is not None:
-        out += ["## Machines", "", _md_machines(machines, card.frameworks), ""]
-    if report.study.deployments:
-        out += ["## Deployment", "", _md_deployments(report.study.deployments), ""]
-    if report.study.debug or report.study.probes:
-        from analyzer.reporting.debug import debug_tables, to_markdown
 
-        out += ["## Debuggability", "", to_markdown(debug_tables(report.study.debug, report.study.probes))]
-    if environment:
-        out += ["## Environment", "", *environment, ""]
+def markdown_view(view: ReportView) -> str:
+    """A report view in Markdown: the title, when and how it was made, the verdict, then each section."""
+    out = [f"# {md(view.title)}", ""]
+    if view.byline:
+        out += [md(view.byline), ""]
+    out += [f"**{md(view.verdict)}**", ""]
+    for section in view.sections:
+        out += [f"## {md(section.title)}", "", *md_tables(section.tables, heading=section.title)]
     return "\n".join(out)
 
 
-def _md_marked(text: str, key: str, best: set[str], worst: set[str]) -> str:
-    from analyzer.reporting.scorecard import BEST, WORST
+def md_tables(tables: Sequence[Table], *, heading: str = "") -> list[str]:
+    """Each table as lines: its title (unless it is the section's `heading`), the table, its note and the lines
+    listed under it, each followed by a blank line."""
+    out: list[str] = []
+    for table in tables:
+        if table.title != heading:
+            out += [f"### {md(table.title)}", ""]
+        out += [md_view_table(table), ""]
+        if table.note:
+            out += [md(table.note), ""]
+        if table.items:
+            out += [*(f"- {md(item)}" for item in table.items), ""]
+    return out
 
-    return f"**{text} {BEST}**" if key in best else (f"{text} {WORST}" if key in worst else text)
 
-
-def _md_scorecard(card: Scorecard) -> str:
-    from analyzer.reporting.scorecard import COMPOSITE_HEADERS, composite_rows, scorecard_note
-
-    rows, best, worst = composite_rows(card)
-    cells = [[rank, md(framework), _md_marked(text, framework, best, worst), interval, p_first]
-             for rank, framework, text, interval, p_first in rows]
-    return md_table(COMPOSITE_HEADERS, cells, "rlrrr") + "\n\n" + md(scorecard_note(card))
-
-
-def _md_dimensions(card: Scorecard) -> str:
-    from analyzer.reporting.scorecard import (
-        FRAGILE, correction_note, dimension_name, extremes, fragile_mark, number, significance,
-    )
-
-    flagged = {f.dimension for f in card.flags}
+def md_view_table(table: Table) -> str:
+    """A table of the view; one without headers is a list of "name: value" lines."""
+    if not table.headers:
+        return "\n".join("- " + ": ".join(md(cell) for cell in row) for row in table.rows)
     rows = []
-    for dimension in DIMENSIONS:
-        name = dimension_name(dimension) + (" ⚑" if dimension in flagged else "")
-        weight = number(card.weights.get(dimension, 0.0))
-        if (why := card.skip_reason(dimension)) is not None:
-            skipped = f"skipped: {md(why)}"
-            rows.append([name, weight, "0", *["–"] * len(card.frameworks), skipped])
-            continue
-        scores = card.scores_of(dimension)
-        best, worst = extremes({fw: d.score for fw, d in scores.items()}, higher_is_better=True)
-        rows.append([name, weight, str(len(scores[card.frameworks[0]].tasks)),
-                     *[_md_marked(f"{scores[fw].score:.2f}{fragile_mark(card, dimension, fw)}", fw, best, worst)
-                       for fw in card.frameworks],
-                     md(significance(card, dimension))])
-    headers = ["dimension", "weight", "tasks", *[md(fw) for fw in card.frameworks], "significance"]
-    notes = [md("score: geometric mean over tasks of the value relative to the best framework (1 = best "
-                f"everywhere); {FRAGILE} the leader of a fragile verdict (see Sensitivity). {correction_note(card)}.")]
-    notes += [f"- ⚑ {md(f.metric)}: all frameworks tie on {f.tied_share:.0%} of {f.tasks} tasks" for f in card.flags]
-    return md_table(headers, rows, "lrr" + "r" * len(card.frameworks) + "l") + "\n\n" + "\n".join(notes)
+    for row in range(len(table.rows)):
+        if heading := table.heading(row):
+            rows.append([f"**{md(heading)}**", *[""] * (len(table.headers) - 1)])
+        rows.append([md_cell(cell) for cell in table.cells(row)])
+    align = "".join("r" if table.is_numeric(column) else "l" for column in range(len(table.headers)))
+    return md_table([md(header) for header in table.headers], rows, align)
 
 
-def _md_sensitivity(card: Scorecard) -> str:
-    from analyzer.reporting.scorecard import alternative_notes, sensitivity_rows
-
-    rows = [[md(name), md(leader), f"**{status}**" if status == "fragile" else status, md(detail)]
-            for name, leader, status, detail in sensitivity_rows(card)]
-    return (md_table(["verdict", "leader", "status", "leader under the alternatives that change it"], rows)
-            + "\n\nAlternative definitions checked:\n\n" + "\n".join(f"- {md(n)}" for n in alternative_notes(card)))
-
-
-def _md_machines(comparison: MachineComparison, frameworks: Sequence[str]) -> str:
-    rows = [[md(cell) for cell in row] for row in machine_rows(comparison, frameworks)]
-    header = [md(h) for h in machine_header(comparison, frameworks)]
-    return md_table(header, rows, "lll" + "r" * len(frameworks) + "ll") + "\n\n" + md(machine_note(comparison))
-
-
-def _md_sizes(profiles: Sequence[SizeProfile], frameworks: Sequence[str]) -> str:
-    from analyzer.reporting.scorecard import profile_note, profile_rows
-
-    rows = [[md(cell) for cell in row] for row in profile_rows(profiles, frameworks)]
-    return (md_table(["task", *[md(fw) for fw in frameworks]], rows, "l" + "r" * len(frameworks)) + "\n\n"
-            + md(profile_note(profiles, frameworks)))
-
-
-def _md_claims(claims: Sequence[ClaimResult]) -> str:
-    from analyzer.reporting.scorecard import claim_evidence, claim_verdict
-
-    rows = [[md(r.claim.id), md(r.claim.survey or "new"), f"**{md(claim_verdict(r))}**", md(r.claim.statement),
-             md(claim_evidence(r))] for r in claims]
-    return md_table(["claim", "survey", "verdict", "statement", "evidence"], rows)
-
-
-def _md_tasks(rows: Sequence[Measurement], frameworks: Sequence[str]) -> str:
-    from analyzer.reporting.scorecard import TASK_COLUMNS, implementation_label, index, number, status_cell
-
-    found = index(rows)
-    order = {fw: i for i, fw in enumerate(frameworks)}
-    keys = sorted({(r.task, r.framework, r.variant) for r in rows},
-                  key=lambda k: (k[0], k[2] != "default", order.get(k[1], len(order)), k[1], k[2]))
-    table = []
-    for task, fw, variant in keys:
-        cells = []
-        for metric, mode, _, _, scale in TASK_COLUMNS:
-            m = found.get((task, fw, variant, mode, metric))
-            cells.append("–" if m is None else number(m.value * scale) + ("~" if m.unstable else ""))
-        table.append([md(task), md(implementation_label(fw, variant)), *cells, status_cell(found, task, fw, variant)])
-    headers = ["task", "implementation", *[h for _, _, h, _, _ in TASK_COLUMNS], "status"]
-    return (md_table(headers, table, "ll" + "r" * len(TASK_COLUMNS) + "l")
-            + "\n\n~ unstable timing; status ✓ passed, ✗ failed, · not run (eager, compiled); ≠ nondeterministic")
-
-
-def _md_deployments(records: Sequence[DeployRecord]) -> str:
-    from analyzer.reporting.scorecard import (
-        DEPLOY_COLUMNS, DEPLOY_NOTE, UNSTABLE, deploy_cells, deploy_order, deploy_status, path_label,
-    )
-
-    ordered = deploy_order(records)
-    rows = [[md(r.task), md(r.framework), md(path_label(r)),
-             "passed" if r.status == "passed" else f"**{md(deploy_status(r))}**", *[md(cell) for cell in deploy_cells(r)]]
-            for r in ordered]
-    headers = ["task", "framework", "path", "status", *[h for h, _ in DEPLOY_COLUMNS]]
-    failures = [f"- {md(r.task)} {md(r.framework)}/{md(r.path)}: {md(deploy_status(r))}: {md(r.reason)}"
-                for r in ordered if r.status != "passed"]
-    return "\n\n".join(part for part in (
-        md_table(headers, rows, "llll" + "r" * len(DEPLOY_COLUMNS)),
-        md(f"{DEPLOY_NOTE}; {UNSTABLE} unstable timing."),
-        "\n".join(failures)) if part)
+def md_cell(cell: Cell) -> str:
+    """A cell: the best figure bold with ▲, the worst with ▼; bad and warning words (and a row's finding) bold,
+    where the other formats have colour."""
+    text = md(cell.shown)
+    if cell.mark == "best":
+        return f"**{text} {BEST}**"
+    if cell.mark == "worst":
+        return f"{text} {WORST}"
+    return f"**{text}**" if cell.strong or cell.tone in ("bad", "warn") else text

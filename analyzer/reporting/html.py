@@ -1,105 +1,84 @@
-"""A self-contained HTML report: inline CSS and inline SVG charts drawn here, no scripts, no external resources.
+"""A self-contained HTML report: the report view (reporting.view) through Jinja2 templates, with inline CSS and
+inline SVG charts drawn here; no scripts, no external resources.
 
-Charts: the per-dimension comparison (grouped bars), each framework's profile (a radar of its dimension scores),
-and per task the code size (SLOC) and the steady-state time (log scale, eager and compiled). Every string from a
-task, a file name or code goes through `esc`; a Content-Security-Policy forbids scripts and remote loads, so even a
-string that escaped escaping could not run.
+The templates (templates/report.html, templates/tables.html) escape every value (autoescape). The charts are
+built here: the per-dimension comparison (grouped bars), each framework's profile (a radar of its dimension
+scores), and per task the code size (SLOC) and the steady-state time (log scale, eager and compiled); every string
+in them goes through `esc` before the chart enters the template as Markup. A Content-Security-Policy forbids scripts
+and remote loads, so even a string that escaped escaping could not run.
 """
 
 from __future__ import annotations
 
 import math
 import re
+from functools import lru_cache
 from html import escape
-from typing import Any, Iterable, Mapping, Sequence
+from typing import Any, Mapping, Sequence
 
-from analyzer._version import __version__
-from analyzer.machines import MachineComparison, machine_header, machine_note, machine_rows
-from analyzer.model import DeployRecord
-from analyzer.catalog import catalog_categories
+from jinja2 import Environment, PackageLoader, StrictUndefined
+from markupsafe import Markup
+
 from analyzer.report import Report
-from analyzer.reporting.scorecard import (
-    BEST, COMPOSITE_HEADERS, DEPLOY_COLUMNS, DEPLOY_NOTE, FRAGILE, NONDETERMINISTIC, TASK_COLUMNS, UNSTABLE, WORST,
-    alternative_notes, at_primary_size, claim_evidence, claim_verdict, composite_rows, correction_note, deploy_cells, deploy_order,
-    deploy_status, dimension_name, environment_lines, extremes, fragile_mark, implementation_label,
-    index, number, path_label, profile_note, profile_rows, scorecard_note, sensitivity_rows, significance, status_cell,
-    tasks_title, verdict_text,
-)
-from analyzer.overhead import SizeProfile
-from analyzer.scoring import (
-    DEFAULT_VARIANT, DIMENSIONS, HIGHER_IS_BETTER, Measurement, Scorecard, dimension_interval,
-)
+from analyzer.reporting.view import ReportView, Table, report_view
+from analyzer.reporting.wording import BEST, WORST, at_primary_size, dimension_name, number
+from analyzer.scoring import DEFAULT_VARIANT, Measurement, Scorecard, dimension_interval
 
 #: Okabe-Ito colours: distinguishable with the common colour-vision deficiencies.
 COLORS = {"torch": "#D55E00", "tensorflow": "#0072B2", "jax": "#009E73"}
 SPARE_COLORS = ("#CC79A7", "#E69F00", "#56B4E9", "#000000")
-FONT = "system-ui, -apple-system, 'Segoe UI', Roboto, 'Helvetica Neue', Arial, sans-serif"
-CSS = f"""
-body {{ font-family: {FONT}; margin: 2rem auto; max-width: 70rem; padding: 0 1rem; color: #1b1b1b; }}
-h1 {{ font-size: 1.6rem; }} h2 {{ font-size: 1.25rem; margin-top: 2.2rem; border-bottom: 1px solid #ddd; }}
-table {{ border-collapse: collapse; margin: .6rem 0; font-size: .9rem; }}
-th, td {{ padding: .25rem .6rem; border-bottom: 1px solid #eee; text-align: left; vertical-align: top; }}
-td.num, th.num {{ text-align: right; font-variant-numeric: tabular-nums; }}
-.best {{ color: #1a7f37; font-weight: 600; }} .worst {{ color: #b42318; }}
-.supported {{ color: #1a7f37; font-weight: 600; }} .contradicted {{ color: #b42318; font-weight: 600; }}
-.inconclusive {{ color: #8a6d00; font-weight: 600; }}
-.note {{ color: #555; font-size: .85rem; max-width: 60rem; }} .skipped {{ color: #888; }}
-figure {{ margin: 1rem 0; }} figcaption {{ font-size: .85rem; color: #555; }}
-svg.chart {{ display: block; max-width: 100%; height: auto; font-family: {FONT}; }}
-svg text {{ font-size: 11px; fill: #333; }} .grid {{ stroke: #e5e5e5; }} .axis {{ stroke: #999; }}
-nav.toc {{ font-size: .9rem; margin: .8rem 0; line-height: 1.6; }} .verdict {{ max-width: 60rem; }}
-td {{ overflow-wrap: anywhere; }}
-"""
+#: tone of a cell (reporting.view.Tone) -> its class in templates/report.css
+TONE_CLASS = {"good": "supported", "bad": "contradicted", "warn": "inconclusive", "muted": "skipped", "note": "note"}
+#: markupsafe writes ' and " as &#39; and &#34;; the page keeps html.escape's spelling (the charts' too), so a
+#: report renders byte for byte as it did before the templates. Both spellings are the same character.
+_ENTITIES = (("&#39;", "&#x27;"), ("&#34;", "&quot;"))
 
 
 def esc(text: object) -> str:
-    """Text made safe for HTML content and attribute values."""
+    """Text made safe for HTML content and attribute values (the charts, built here)."""
     return escape(str(text), quote=True)
 
 
 def html_report(report: Report) -> str:
     """The whole report as one HTML document."""
     card, rows = report.scorecard, report.rows
-    body = [
-        "<h1>usability-score report</h1>",
-        f"<p class='note'>{esc(report.study.created or 'undated')} · analyzer {esc(__version__)}</p>",
-        f"<p class='verdict'><strong>{esc(verdict_text(card))}</strong></p>",
-        "<h2>Scorecard</h2>", scorecard_html(card),
-        f"<p class='note'>{esc(scorecard_note(card))}</p>",
-        "<h2>Dimensions</h2>", dimension_chart(card), profile_chart(card), dimensions_html(card),
-    ]
-    if card.sensitivity:
-        body += ["<h2>Sensitivity</h2>", sensitivity_html(card)]
-    if report.claims:
-        body += ["<h2>Claims</h2>", claims_html(report)]
     size, at_size = at_primary_size(rows)
-    body += [f"<h2>{esc(tasks_title(size))}</h2>", size_chart(rows, card.frameworks),
-             time_chart(at_size, card.frameworks, _intervals(report.study, size)),
-             tasks_html(at_size, card.frameworks, catalog_categories())]
-    profiles = report.profiles
-    if profiles:
-        body += ["<h2>Input sizes</h2>", sizes_html(profiles, card.frameworks)]
-    if (machines := report.machines) is not None:
-        body += ["<h2>Machines</h2>", machines_html(machines, card.frameworks)]
-    if report.study.deployments:
-        body += ["<h2>Deployment</h2>", deployments_html(report.study.deployments)]
-    if report.study.debug or report.study.probes:
-        from analyzer.reporting.debug import debug_tables, to_html
+    charts = {"dimensions": [dimension_chart(card), profile_chart(card)],
+              "tasks": [size_chart(rows, card.frameworks),
+                        time_chart(at_size, card.frameworks, _intervals(report.study, size))]}
+    return page_html(report_view(report), charts)
 
-        body += ["<h2>Debuggability</h2>", to_html(debug_tables(report.study.debug, report.study.probes))]
-    environment = environment_lines(report.study.environment)
-    if environment:
-        body += ["<h2>Environment</h2>", _table(["", ""], [[esc(name), esc(value)] for name, value in environment],
-                                                 [False, False]).replace("<thead><tr><th></th><th></th></tr></thead>",
-                                                                         "")]
-    body = _with_contents(body)
-    return (
-        "<!DOCTYPE html>\n<html lang='en'><head><meta charset='utf-8'>"
-        "<meta http-equiv='Content-Security-Policy' content=\"default-src 'none'; style-src 'unsafe-inline'\">"
-        "<meta name='viewport' content='width=device-width, initial-scale=1'>"
-        f"<title>usability-score report</title><style>{CSS}</style></head>\n<body>\n"
-        + "\n".join(body) + "\n</body></html>\n"
-    )
+
+def page_html(view: ReportView, charts: Mapping[str, Sequence[str]]) -> str:
+    """A report view as a page; `charts` maps a section's key to the SVG figures shown above its tables."""
+    trusted = {key: [Markup(chart) for chart in drawn] for key, drawn in charts.items()}  # escaped where drawn
+    return _spelled(_templates().get_template("report.html").render(view=view, charts=trusted))
+
+
+def tables_html(tables: Sequence[Table]) -> str:
+    """Tables of the view, each under its title, as an HTML fragment."""
+    macro = _templates().get_template("tables.html").module.tables  # type: ignore[attr-defined]
+    return _spelled(str(macro(tables)))
+
+
+def anchor(title: str) -> str:
+    """A section's id, for the table of contents: "Tasks, small size" -> "s-tasks-small-size"."""
+    return "s-" + re.sub(r"[^a-z0-9]+", "-", title.lower()).strip("-")
+
+
+@lru_cache(maxsize=1)
+def _templates() -> Environment:
+    templates = Environment(loader=PackageLoader("analyzer.reporting", "templates"), autoescape=True,
+                            undefined=StrictUndefined, trim_blocks=True, lstrip_blocks=True,
+                            keep_trailing_newline=True)
+    templates.globals.update(anchor=anchor, glyph={"best": BEST, "worst": WORST}, tone_class=TONE_CLASS)
+    return templates
+
+
+def _spelled(page: str) -> str:
+    for spelled, kept in _ENTITIES:
+        page = page.replace(spelled, kept)
+    return page
 
 
 def _intervals(study: Any, size: str) -> dict[tuple[str, str, str], tuple[float, float]]:
@@ -108,157 +87,11 @@ def _intervals(study: Any, size: str) -> dict[tuple[str, str, str], tuple[float,
             if r.timing is not None and r.variant == DEFAULT_VARIANT and r.size == size}
 
 
-def _with_contents(body: list[str]) -> list[str]:
-    """The page's sections given anchors, and a table of contents of them after the verdict."""
-    titles, out = [], []
-    for part in body:
-        match = re.fullmatch(r"<h2>(.*)</h2>", part)
-        if match:
-            anchor = "s-" + re.sub(r"[^a-z0-9]+", "-", match.group(1).lower()).strip("-")
-            titles.append((anchor, match.group(1)))
-            part = f"<h2 id='{anchor}'>{match.group(1)}</h2>"
-        out.append(part)
-    contents = "<nav class='toc'><strong>Contents</strong> " + " · ".join(
-        f"<a href='#{anchor}'>{title}</a>" for anchor, title in titles) + "</nav>"
-    at = next((i + 1 for i, part in enumerate(out) if part.startswith("<p class='verdict'>")), 2)
-    return [*out[:at], contents, *out[at:]]
-
-
 def color(framework: str, frameworks: Sequence[str]) -> str:
     if framework in COLORS:
         return COLORS[framework]
     others = [fw for fw in frameworks if fw not in COLORS]
     return SPARE_COLORS[others.index(framework) % len(SPARE_COLORS)] if framework in others else SPARE_COLORS[0]
-
-
-# ---------------------------------------------------------------------------------------------------- tables
-
-
-def _table(headers: Sequence[str], rows: Iterable[Sequence[str]], numeric: Sequence[bool]) -> str:
-    """An HTML table; header and cell strings must already be escaped."""
-    head = "".join(f"<th class='num'>{h}</th>" if n else f"<th>{h}</th>" for h, n in zip(headers, numeric))
-    body = "".join("<tr>" + "".join(f"<td class='num'>{c}</td>" if n else f"<td>{c}</td>"
-                                    for c, n in zip(row, numeric)) + "</tr>" for row in rows)
-    return f"<table><thead><tr>{head}</tr></thead><tbody>{body}</tbody></table>"
-
-
-def _marked(text: str, key: str, best: set[str], worst: set[str]) -> str:
-    if key in best:
-        return f"<span class='best'>{esc(text)} {BEST}</span>"
-    if key in worst:
-        return f"<span class='worst'>{esc(text)} {WORST}</span>"
-    return esc(text)
-
-
-def scorecard_html(card: Scorecard) -> str:
-    rows, best, worst = composite_rows(card)
-    cells = [[rank, esc(framework), _marked(text, framework, best, worst), interval, p_first]
-             for rank, framework, text, interval, p_first in rows]
-    return _table(list(COMPOSITE_HEADERS), cells, [True, False, True, True, True])
-
-
-def dimensions_html(card: Scorecard) -> str:
-    flagged = {f.dimension for f in card.flags}
-    rows = []
-    for dimension in DIMENSIONS:
-        name = esc(dimension_name(dimension)) + (" ⚑" if dimension in flagged else "")
-        weight = number(card.weights.get(dimension, 0.0))
-        if (why := card.skip_reason(dimension)) is not None:
-            rows.append([f"<span class='skipped'>{name}</span>", weight, "0", *["–"] * len(card.frameworks),
-                         f"<span class='skipped'>skipped: {esc(why)}</span>"])
-            continue
-        scores = card.scores_of(dimension)
-        best, worst = extremes({fw: d.score for fw, d in scores.items()}, higher_is_better=True)
-        tasks = len(scores[card.frameworks[0]].tasks)
-        rows.append([name, weight, str(tasks),
-                     *[_marked(f"{scores[fw].score:.2f}{fragile_mark(card, dimension, fw)}", fw, best, worst)
-                       for fw in card.frameworks], esc(significance(card, dimension))])
-    table = _table(["dimension", "weight", "tasks", *[esc(fw) for fw in card.frameworks], "significance"], rows,
-                   [False, True, True, *[True] * len(card.frameworks), False])
-    flags = "".join(f"<li>⚑ {esc(f.metric)}: all frameworks tie on {f.tied_share:.0%} of {f.tasks} tasks</li>"
-                    for f in card.flags)
-    note = (f"<p class='note'>score: geometric mean over tasks of the value relative to the best framework "
-            f"(1 = best everywhere); {FRAGILE} the leader of a fragile verdict (see Sensitivity). "
-            f"{esc(correction_note(card))}.</p>")
-    return table + note + (f"<ul class='note'>{flags}</ul>" if flags else "")
-
-
-def sensitivity_html(card: Scorecard) -> str:
-    rows = [[esc(name), esc(leader), f"<span class='{'contradicted' if status == 'fragile' else 'supported'}'>"
-             f"{esc(status)}</span>", esc(detail)] for name, leader, status, detail in sensitivity_rows(card)]
-    table = _table(["verdict", "leader", "status", "leader under the alternatives that change it"], rows,
-                   [False] * 4)
-    notes = "".join(f"<li>{esc(n)}</li>" for n in alternative_notes(card))
-    return table + f"<p class='note'>Alternative definitions checked:</p><ul class='note'>{notes}</ul>"
-
-
-def sizes_html(profiles: Sequence[SizeProfile], frameworks: Sequence[str]) -> str:
-    rows = [[esc(cell) for cell in row] for row in profile_rows(profiles, frameworks)]
-    return (_table(["task", *[esc(fw) for fw in frameworks]], rows, [False, *[True] * len(frameworks)])
-            + f"<p class='note'>{esc(profile_note(profiles, frameworks))}</p>")
-
-
-def machines_html(comparison: MachineComparison, frameworks: Sequence[str]) -> str:
-    rows = [[esc(cell) for cell in row] for row in machine_rows(comparison, frameworks)]
-    header = [esc(h) for h in machine_header(comparison, frameworks)]
-    return (_table(header, rows, [False] * 3 + [True] * len(frameworks) + [False, False])
-            + f"<p class='note'>{esc(machine_note(comparison))}</p>")
-
-
-def claims_html(report: Report) -> str:
-    rows = [[esc(r.claim.id), esc(r.claim.survey or "new"),
-             f"<span class='{esc(r.verdict)}'>{esc(claim_verdict(r))}</span>", esc(r.claim.statement),
-             f"<span class='note'>{esc(claim_evidence(r))}</span>"] for r in report.claims]
-    return (_table(["claim", "survey", "verdict", "statement", "evidence"], rows, [False] * 5)
-            + "<p class='note'>paired claims: Wilcoxon signed-rank over tasks, not corrected across claims</p>")
-
-
-def tasks_html(rows: Sequence[Measurement], frameworks: Sequence[str],
-               categories: Mapping[str, str] | None = None) -> str:
-    """The task table, grouped by the tasks' categories (a heading row per category) when they are known."""
-    categories = {task: c for task, c in (categories or {}).items() if any(r.task == task for r in rows)}
-    found = index(rows)
-    order = {fw: i for i, fw in enumerate(frameworks)}
-    keys = sorted({(r.task, r.framework, r.variant) for r in rows},
-                  key=lambda k: (categories.get(k[0], "~"), k[0], k[2] != DEFAULT_VARIANT,
-                                 order.get(k[1], len(order)), k[1], k[2]))
-    body, heading = [], None
-    for task, fw, variant in keys:
-        category = categories.get(task, "")
-        if categories and category != heading:
-            heading = category
-            body.append([f"<strong>{esc(category or 'uncategorised')}</strong>", *[""] * (len(TASK_COLUMNS) + 2)])
-        cells = []
-        for metric, mode, _, _, scale in TASK_COLUMNS:
-            m = found.get((task, fw, variant, mode, metric))
-            if m is None:
-                cells.append("–")
-                continue
-            text = number(m.value * scale) + (UNSTABLE if m.unstable else "")
-            peers = {f: found[(task, f, DEFAULT_VARIANT, mode, metric)].value for f in frameworks
-                     if (task, f, DEFAULT_VARIANT, mode, metric) in found}
-            best, worst = extremes(peers, higher_is_better=metric in HIGHER_IS_BETTER)
-            cells.append(_marked(text, fw, best, worst) if variant == DEFAULT_VARIANT else esc(text))
-        body.append([esc(task), esc(implementation_label(fw, variant)), *cells, status_cell(found, task, fw, variant)])
-    headers = ["task", "implementation", *[esc(h) for _, _, h, _, _ in TASK_COLUMNS], "status"]
-    return (_table(headers, body, [False, False, *[True] * len(TASK_COLUMNS), False])
-            + f"<p class='note'>{BEST} best, {WORST} worst per task; {UNSTABLE} unstable timing; status ✓ passed, "
-              f"✗ failed, · not run (eager, compiled); {NONDETERMINISTIC} nondeterministic</p>")
-
-
-def deployments_html(records: Sequence[DeployRecord]) -> str:
-    """Task by framework and path: ok or the failure with its reason, then the figures."""
-    body = []
-    for r in deploy_order(records):
-        status = ("<span class='supported'>passed</span>" if r.status == "passed"
-                  else f"<span class='{'inconclusive' if r.status == 'skipped' else 'contradicted'}'>"
-                       f"{esc(deploy_status(r))}</span>")
-        reason = f"<span class='note'>{esc(r.reason)}</span>" if r.status != "passed" else ""
-        body.append([esc(r.task), esc(r.framework), esc(path_label(r)), status,
-                     *[esc(cell) for cell in deploy_cells(r)], reason])
-    headers = ["task", "framework", "path", "status", *[esc(h) for h, _ in DEPLOY_COLUMNS], "reason"]
-    return (_table(headers, body, [False] * 4 + [True] * len(DEPLOY_COLUMNS) + [False])
-            + f"<p class='note'>{esc(DEPLOY_NOTE)}; {UNSTABLE} unstable timing</p>")
 
 
 # ---------------------------------------------------------------------------------------------------- charts

@@ -18,27 +18,28 @@ from pathlib import Path
 from typing import Any
 
 from analyzer.contract import REQUIRED
-from analyzer.worker.harness import ContractError, framework_inputs, import_file, make_case, prepare
 from analyzer.execution.judge import save_arrays
+from analyzer.execution.protocol import Job
 from analyzer.faults import PHASES, FaultError, inject
 from analyzer.spec import load_spec
+from analyzer.worker.harness import ContractError, framework_inputs, import_file, make_case, prepare
 
 #: The most traceback text a record carries: its head (where it began) and its tail (the exception) are kept.
 MAX_TRACEBACK_CHARS = 20_000
 
 
-def fault_job(worker: Any, job: dict[str, Any]) -> dict[str, Any]:
-    """Run job["impl_path"] on inputs with job["fault"] applied; never raises."""
-    record: dict[str, Any] = {"job": job["id"], "status": "crashed", "reason": ""}
+def fault_job(worker: Any, job: Job) -> dict[str, Any]:
+    """Run job.impl_path on inputs with job.fault applied; never raises."""
+    record: dict[str, Any] = {"job": job.id, "status": "crashed", "reason": ""}
     try:
         worker.configure(job)
         record.update(import_s=worker.import_s, versions=worker.adapter.versions())
-        device = worker.adapter.resolve_device(job["device"])
+        device = worker.adapter.resolve_device(job.device)
         record["device"] = device
-        spec = load_spec(Path(job["task_dir"]))
-        case = make_case(spec, job["size"])
-        injected = inject(job["fault"], case.inputs, spec.debug_data, spec.debug_labels)
-        module = import_file(Path(job["impl_path"]), REQUIRED)
+        spec = load_spec(Path(job.task_dir))
+        case = make_case(spec, job.size)
+        injected = inject(job.fault, case.inputs, spec.debug_data, spec.debug_labels)
+        module = import_file(Path(job.impl_path), REQUIRED)
         inputs = framework_inputs(injected.inputs, spec.layouts, worker.adapter.layouts)
     except FaultError as exc:
         return {**record, "status": "not_applicable", "reason": str(exc)}
@@ -48,7 +49,7 @@ def fault_job(worker: Any, job: dict[str, Any]) -> dict[str, Any]:
         return {**record, "reason": f"before the faulty input reached the code: {type(exc).__name__}: {exc}"[:500]}
     with warnings.catch_warnings(record=True) as caught:
         warnings.simplefilter("always")
-        record.update(_phases(worker, module, inputs, device, Path(job["arrays_dir"])))
+        record.update(_phases(worker, module, inputs, device, Path(job.arrays_dir)))
     messages = [str(w.message).strip().splitlines()[0][:300] for w in caught if str(w.message).strip()]
     record.update(warnings=len(caught), warning=messages[0] if messages else "")
     return record
@@ -83,14 +84,14 @@ def _text(exc: BaseException) -> str:
     return f"{text[:half]}\n[... {len(text) - 2 * half} characters left out ...]\n{text[-half:]}"
 
 
-def probe_job(worker: Any, job: dict[str, Any]) -> dict[str, Any]:
+def probe_job(worker: Any, job: Job) -> dict[str, Any]:
     """The print/breakpoint probe in this worker's framework and the job's mode; never raises."""
-    record: dict[str, Any] = {"job": job["id"], "status": "crashed", "reason": ""}
+    record: dict[str, Any] = {"job": job.id, "status": "crashed", "reason": ""}
     try:
         worker.configure(job)
         from analyzer.worker.probe import run_probe
 
-        counts = run_probe(worker.framework, job["mode"], calls=int((job.get("policy") or {}).get("calls") or 3))
+        counts = run_probe(worker.framework, job.mode, calls=int(job.policy.get("calls") or 3))
     except Exception as exc:  # noqa: BLE001 - a probe that fails says so
         return {**record, "reason": f"{type(exc).__name__}: {exc}"[:500]}
     return {**record, "status": "passed", "versions": worker.adapter.versions(), "probe": counts}

@@ -8,6 +8,7 @@ failed; outputs that differ from the oracle make it "wrong_answer".
 
 from __future__ import annotations
 
+import dataclasses
 import importlib
 import shutil
 import sys
@@ -17,38 +18,39 @@ from typing import Any, Sequence
 
 from analyzer.contract import EXPORT_FUNCTION, REQUIRED
 from analyzer.execution.checks import compare
+from analyzer.execution.protocol import Job
+from analyzer.frameworks import deploy_path
+from analyzer.spec import load_spec
+from analyzer.worker.adapters import ADAPTERS
 from analyzer.worker.harness import Case, ContractError, framework_inputs, import_file, make_case, prepare
+from analyzer.worker.loaders import LOADERS, InputMismatch, flatten_outputs
 from analyzer.worker.measure import TimingPolicy, time_run
 from analyzer.worker.session import Worker, describe, timing_dict
-from analyzer.frameworks import deploy_path
-from analyzer.worker.adapters import ADAPTERS
-from analyzer.worker.loaders import LOADERS, InputMismatch, flatten_outputs
-from analyzer.spec import load_spec
 
 #: What a model task's implementation adds to the contract: `export(state, directory, path) -> artifact path`.
 EXPORT_CONTRACT = (*REQUIRED, EXPORT_FUNCTION)
 
 
-def export_job(worker: Worker, job: dict[str, Any]) -> dict[str, Any]:
+def export_job(worker: Worker, job: Job) -> dict[str, Any]:
     """setup(), then time export() for one deployment path and measure the artifact on disk."""
-    record: dict[str, Any] = {"job": job["id"], "status": "crashed", "reason": ""}
+    record: dict[str, Any] = {"job": job.id, "status": "crashed", "reason": ""}
     try:
-        worker.configure({**job, "mode": "compiled"})  # export traces or compiles: the framework's normal state
+        worker.configure(dataclasses.replace(job, mode="compiled"))  # export traces or compiles: the framework's normal state
         record["versions"] = worker.adapter.versions() if worker.adapter else {}
-        spec = load_spec(Path(job["task_dir"]))
-        case = make_case(spec, job["size"])
-        module = import_file(Path(job["impl_path"]), EXPORT_CONTRACT)
+        spec = load_spec(Path(job.task_dir))
+        case = make_case(spec, job.size)
+        module = import_file(Path(job.impl_path), EXPORT_CONTRACT)
         inputs, outputs = export_contract(module, case)
         record.update(export_inputs=list(inputs), export_outputs=list(outputs))
-        state = prepare(module, framework_inputs(case, spec.layouts, worker.adapter.layouts), job["device"])
-        directory = Path(job["artifact"])
+        state = prepare(module, framework_inputs(case, spec.layouts, worker.adapter.layouts), job.device)
+        directory = Path(job.artifact)
         shutil.rmtree(directory, ignore_errors=True)
         directory.mkdir(parents=True)
         try:
-            for name in deploy_path(job["deploy_path"]).export_requires:
+            for name in deploy_path(job.deploy_path).export_requires:
                 importlib.import_module(name)  # once per worker, and not part of the export's time
             started = time.perf_counter()
-            artifact = module.export(state, str(directory), job["deploy_path"])
+            artifact = module.export(state, str(directory), job.deploy_path)
         except ModuleNotFoundError as exc:  # the converter the export imports is not installed
             record.update(status="skipped", reason=f"export: {exc.name or exc} is not installed")
             return record
@@ -59,7 +61,7 @@ def export_job(worker: Worker, job: dict[str, Any]) -> dict[str, Any]:
     except ContractError as exc:
         record["reason"] = f"export: contract: {exc}"
     except Exception as exc:  # noqa: BLE001 - whatever the export raises is the path's result
-        record["reason"] = "export: " + describe(exc, job["impl_path"])
+        record["reason"] = "export: " + describe(exc, job.impl_path)
     return record
 
 
@@ -91,36 +93,36 @@ def disk_bytes(path: Path) -> int:
     return sum(p.stat().st_size for p in path.rglob("*") if p.is_file())
 
 
-def reload_job(job: dict[str, Any]) -> dict[str, Any]:
+def reload_job(job: Job) -> dict[str, Any]:
     """Load the artifact with its path's loader, feed it the task's inputs, compare with the oracle, time it."""
-    record: dict[str, Any] = {"job": job["id"], "status": "crashed", "reason": ""}
+    record: dict[str, Any] = {"job": job.id, "status": "crashed", "reason": ""}
     try:
-        loader = LOADERS[deploy_path(job["deploy_path"]).loader]
-        spec = load_spec(Path(job["task_dir"]))
-        case = make_case(spec, job["size"])
-        names, wanted = tuple(job["export_inputs"]), tuple(job["export_outputs"])
+        loader = LOADERS[deploy_path(job.deploy_path).loader]
+        spec = load_spec(Path(job.task_dir))
+        case = make_case(spec, job.size)
+        names, wanted = tuple(job.export_inputs), tuple(job.export_outputs)
         # The artifact takes its framework's own layout, as the model it was exported from did.
-        inputs = framework_inputs(case, spec.layouts, ADAPTERS[deploy_path(job["deploy_path"]).framework].layouts)
+        inputs = framework_inputs(case, spec.layouts, ADAPTERS[deploy_path(job.deploy_path).framework].layouts)
         arrays = [inputs[name] for name in names]
         started = time.perf_counter()
-        record["runtime"] = loader.prepare(job["threads"])
+        record["runtime"] = loader.prepare(job.threads)
         record["import_s"] = time.perf_counter() - started
         started = time.perf_counter()
-        predict = loader.load(job["artifact"], names, job["threads"])
+        predict = loader.load(job.artifact, names, job.threads)
         got = flatten_outputs(predict(arrays))
         record["reload_s"] = time.perf_counter() - started  # loading plus the first call, compilation included
         if _check(got, wanted, case, spec, record):
             timing = time_run(lambda a: flatten_outputs(predict(a)), arrays, lambda _: None,
-                              TimingPolicy(**job.get("policy", {})))
+                              TimingPolicy(**job.policy))
             record.update(latency=timing_dict(timing), status="passed")
     except ModuleNotFoundError as exc:
         record.update(status="skipped", reason=f"reload: {exc.name or exc} is not installed")
     except InputMismatch as exc:
         record["reason"] = f"reload: {exc}"
     except Exception as exc:  # noqa: BLE001 - whatever the runtime raises is the path's result
-        record["reason"] = "reload: " + describe(exc, job["artifact"])
+        record["reason"] = "reload: " + describe(exc, job.artifact)
     finally:
-        record["isolated"] = not imported(job["impl_path"])
+        record["isolated"] = not imported(job.impl_path)
     return record
 
 

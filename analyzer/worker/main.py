@@ -15,12 +15,13 @@ import sys
 from typing import Any, TextIO
 
 from analyzer.execution.child import cap_cpu_time, cap_file_size, die_with_parent
+from analyzer.execution.protocol import Job, read_job
 from analyzer.worker.session import Worker
 
 
-def run_job(worker: Worker, job: dict[str, Any]) -> dict[str, Any]:
+def run_job(worker: Worker, job: Job) -> dict[str, Any]:
     """One job of any kind (a timed run, an export or a reload, a fault or the probe); never raises."""
-    kind = job.get("kind", "run")
+    kind = job.kind
     if kind in ("fault", "probe"):
         from analyzer.worker import debug_job
 
@@ -45,8 +46,8 @@ def main(argv: list[str] | None = None, stdin: TextIO = sys.stdin) -> int:
         for line in stdin:
             if not line.strip():
                 continue
-            job = json.loads(line)
-            cap_cpu_time(job.get("cpu_s") or 0.0)
+            job = read_job(line)
+            cap_cpu_time(job.cpu_s)
             out.write(json.dumps(run_job(worker, job)) + "\n")
             out.flush()
     return 0

@@ -5,6 +5,7 @@ the same Worker (analyzer.worker.deploy, analyzer.worker.debug_job); analyzer.wo
 
 from __future__ import annotations
 
+import dataclasses
 import time
 import traceback
 from pathlib import Path
@@ -12,11 +13,12 @@ from typing import Any, Callable
 
 from analyzer.contract import REQUIRED
 from analyzer.execution.checks import compare
-from analyzer.worker.harness import ContractError, framework_inputs, import_file, make_case, run_once
 from analyzer.execution.judge import save_arrays
-from analyzer.worker.measure import PeakMemory, TimingPolicy, time_run
-from analyzer.worker.adapters import ADAPTERS, DeviceUnavailable
+from analyzer.execution.protocol import Job
 from analyzer.spec import load_spec
+from analyzer.worker.adapters import ADAPTERS, DeviceUnavailable
+from analyzer.worker.harness import ContractError, framework_inputs, import_file, make_case, run_once
+from analyzer.worker.measure import PeakMemory, TimingPolicy, time_run
 
 
 class Worker:
@@ -28,41 +30,41 @@ class Worker:
         self.import_s: float | None = None
         self.notify = notify  #: tells the parent, mid-job, that an event (the samples beginning) happens now
 
-    def configure(self, job: dict[str, Any]) -> None:
+    def configure(self, job: Job) -> None:
         started = time.perf_counter()
-        self.adapter.configure(mode=job["mode"], device=job["device"], threads=job["threads"])
+        self.adapter.configure(mode=job.mode, device=job.device, threads=job.threads)
         if self.import_s is None:  # the first configure imports the framework: that is its cold-start cost
             self.import_s = time.perf_counter() - started
 
-    def run_job(self, job: dict[str, Any]) -> dict[str, Any]:
+    def run_job(self, job: Job) -> dict[str, Any]:
         """Run one implementation against the oracle (and time it if asked); never raises."""
-        record: dict[str, Any] = {"job": job["id"], "status": "crashed", "reason": ""}
+        record: dict[str, Any] = {"job": job.id, "status": "crashed", "reason": ""}
         try:
             self.configure(job)
             record.update(import_s=self.import_s, versions=self.adapter.versions())
-            job = {**job, "device": self.adapter.resolve_device(job["device"])}
-            record.update(device=job["device"], accelerators=self.adapter.devices() if job["device"] != "cpu" else [])
+            job = dataclasses.replace(job, device=self.adapter.resolve_device(job.device))
+            record.update(device=job.device, accelerators=self.adapter.devices() if job.device != "cpu" else [])
             self._check_and_time(job, record)
         except DeviceUnavailable as exc:
             record.update(status="skipped", reason=str(exc))
         except ContractError as exc:
             record["reason"] = f"contract: {exc}"
         except Exception as exc:  # noqa: BLE001 - whatever the implementation raises is its result
-            record["reason"] = describe(exc, job["impl_path"])
+            record["reason"] = describe(exc, job.impl_path)
         return record
 
-    def _check_and_time(self, job: dict[str, Any], record: dict[str, Any]) -> None:
-        spec = load_spec(Path(job["task_dir"]))
-        case = make_case(spec, job["size"])
-        module = import_file(Path(job["impl_path"]), REQUIRED)
+    def _check_and_time(self, job: Job, record: dict[str, Any]) -> None:
+        spec = load_spec(Path(job.task_dir))
+        case = make_case(spec, job.size)
+        module = import_file(Path(job.impl_path), REQUIRED)
         inputs = framework_inputs(case, spec.layouts, self.adapter.layouts)
         sync, to_numpy = self.adapter.sync, self.adapter.to_numpy
         self.adapter.reset_peak_memory()
         with PeakMemory() as memory:
             started = time.perf_counter()
-            first, state = run_once(module, inputs, job["device"], sync, to_numpy)
+            first, state = run_once(module, inputs, job.device, sync, to_numpy)
             record["first_result_s"] = time.perf_counter() - started
-            handed = Path(job["arrays_dir"]) if job.get("arrays_dir") else None
+            handed = Path(job.arrays_dir) if job.arrays_dir else None
             if handed is not None:  # the parent's judge decides from these, not from this worker's verdict
                 save_arrays(handed / "first.npz", first)
             verdict = compare(first, case.expected, spec.tolerance_for("float32"))
@@ -70,14 +72,14 @@ class Worker:
             if not verdict.ok:
                 record.update(status="wrong_answer", reason=verdict.reason)
                 return
-            if job.get("check_determinism", True):
+            if job.check_determinism:
                 # A second fresh state must give the same outputs; its state is then the one timed.
-                second, state = run_once(module, inputs, job["device"], sync, to_numpy)
+                second, state = run_once(module, inputs, job.device, sync, to_numpy)
                 if handed is not None:  # the judge compares the two (the nondeterminism flag is the parent's)
                     save_arrays(handed / "second.npz", second)
-            if job.get("timing"):
-                timing = time_run(module.run, state, sync, TimingPolicy(**job.get("policy", {})),
-                                  on_sampling=lambda: self.notify(job["id"], "sampling"))
+            if job.timing:
+                timing = time_run(module.run, state, sync, TimingPolicy(**job.policy),
+                                  on_sampling=lambda: self.notify(job.id, "sampling"))
                 record["timing"] = timing_dict(timing)
                 record["compile_s"] = max(record["first_result_s"] - timing.median_s, 0.0)
         record["peak_host_mb"] = memory.growth_mb
@@ -86,8 +88,6 @@ class Worker:
 
 
 def timing_dict(timing: Any) -> dict[str, Any]:
-    import dataclasses
-
     return dataclasses.asdict(timing)
 
 
