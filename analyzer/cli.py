@@ -399,7 +399,8 @@ def debug_cmd(
     NaN, ...) into the data of every task that declares it, in every framework and mode, and record whether an
     error came, where it points and what it says, or what went wrong silently."""
     from analyzer.debug_pass import DEBUG_FILE, debug_tasks
-    from analyzer.reporting.debug import debug_tables, to_rich
+    from analyzer.reporting.debug import debug_tables
+    from analyzer.reporting.scorecard import to_rich
 
     plan = _debug_plan(framework=framework, mode=mode, fault=fault, timeout=timeout, probes=probes, sandbox=sandbox)
     selected = _select_tasks(_catalog(root), task)
@@ -677,7 +678,8 @@ def show_cmd(
         for impl in selected[0].implementations}
     console.print(side_by_side(task, rows, sources))
     if any(r.task == task for r in study.debug):
-        from analyzer.reporting.debug import debug_tables, to_rich
+        from analyzer.reporting.debug import debug_tables
+        from analyzer.reporting.scorecard import to_rich
 
         for table in to_rich(debug_tables(study.debug, (), task=task)):
             console.print(table)

@@ -8,6 +8,14 @@ from __future__ import annotations
 import os
 import signal
 import sys
+from pathlib import Path
+
+#: Variables a worker inherits; everything else in the parent's environment stays behind.
+ENV_WHITELIST = (
+    "PATH", "HOME", "LANG", "LC_ALL", "TMPDIR", "PYTHONPATH", "VIRTUAL_ENV", "CUDA_VISIBLE_DEVICES",
+    "LD_LIBRARY_PATH", "OPENBLAS_CORETYPE", "OPENBLAS_L2_SIZE", "XDG_CACHE_HOME", "TORCHINDUCTOR_CACHE_DIR",
+    "NVIDIA_VISIBLE_DEVICES", "CUDA_HOME", "TRITON_CACHE_DIR",
+)
 
 #: The parent's process id, given to each such process so that it can die with the parent (a parent-death signal).
 PARENT_PID_VAR = "USABILITY_SCORE_PARENT_PID"
@@ -17,6 +25,18 @@ def confined_env(env: dict[str, str], folder: str) -> dict[str, str]:
     """`env` for a process that runs contributed code in `folder`: that folder as its HOME (not the user's: nothing
     there to read, and what a framework writes stays there) and TMPDIR, and the parent's id for die_with_parent."""
     return {**env, "HOME": folder, "TMPDIR": folder, PARENT_PID_VAR: str(os.getpid())}
+
+
+def worker_env() -> dict[str, str]:
+    """The whitelisted environment of a process that runs contributed code (ENV_WHITELIST), able to import this
+    package and nothing of the parent's own beyond it."""
+    env = {key: os.environ[key] for key in ENV_WHITELIST if key in os.environ}
+    project_root = str(Path(__file__).resolve().parents[2])
+    env["PYTHONPATH"] = os.pathsep.join(filter(None, [project_root, env.get("PYTHONPATH")]))
+    env["PYTHONUNBUFFERED"] = "1"
+    env["PYTHONDONTWRITEBYTECODE"] = "1"  # a run must not write into the corpus it runs
+    env["TF_CPP_MIN_LOG_LEVEL"] = "2"
+    return env
 
 
 def cap_cpu_time(seconds: float) -> None:

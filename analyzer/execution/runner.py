@@ -28,16 +28,10 @@ from pathlib import Path
 from typing import Any, Callable, Iterable, Iterator
 
 from analyzer.execution import sandbox as sandboxing
-from analyzer.execution.child import confined_env
+from analyzer.execution.child import confined_env, worker_env
 from analyzer.execution.judge import Judge
 from analyzer.execution.protocol import Job, checked_reply, job_line
 
-#: Variables a worker inherits; everything else in the parent's environment stays behind.
-ENV_WHITELIST = (
-    "PATH", "HOME", "LANG", "LC_ALL", "TMPDIR", "PYTHONPATH", "VIRTUAL_ENV", "CUDA_VISIBLE_DEVICES",
-    "LD_LIBRARY_PATH", "OPENBLAS_CORETYPE", "OPENBLAS_L2_SIZE", "XDG_CACHE_HOME", "TORCHINDUCTOR_CACHE_DIR",
-    "NVIDIA_VISIBLE_DEVICES", "CUDA_HOME", "TRITON_CACHE_DIR",
-)
 OUTPUT_TAIL = 800
 POLL_S = 0.02
 
@@ -315,16 +309,6 @@ def run_jobs_in_lanes(jobs: Iterable[Job], *, limits: Limits | None = None, lane
             thread.join(timeout=30)
         for pool in pools:
             pool.close()
-
-
-def worker_env() -> dict[str, str]:
-    env = {key: os.environ[key] for key in ENV_WHITELIST if key in os.environ}
-    project_root = str(Path(__file__).resolve().parents[2])
-    env["PYTHONPATH"] = os.pathsep.join(filter(None, [project_root, env.get("PYTHONPATH")]))
-    env["PYTHONUNBUFFERED"] = "1"
-    env["PYTHONDONTWRITEBYTECODE"] = "1"  # a run must not write into the corpus it runs
-    env["TF_CPP_MIN_LOG_LEVEL"] = "2"
-    return env
 
 
 #: Compiler caches a user may point every worker at (by default each worker has its own, in its folder).

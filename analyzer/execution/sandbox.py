@@ -89,7 +89,7 @@ def available() -> str:
 
 
 def _probe_env() -> dict[str, str]:
-    from analyzer.execution.runner import worker_env
+    from analyzer.execution.child import worker_env
 
     return worker_env()
 

@@ -1,4 +1,4 @@
-"""The debuggability section of every report, built once as data (reporting.view.Table) and rendered three ways.
+"""The debuggability section of every report, built once as data (reporting.table.Table) and rendered three ways.
 
 `debug_tables` turns a study's debug and probe records into tables of plain text (title, headers, rows, note); the
 renderers of every other section lay them out (reporting.scorecard, reporting.files, reporting.html), so the
@@ -8,14 +8,12 @@ console, Markdown and HTML reports show the same rows.
 from __future__ import annotations
 
 from collections import Counter
-from typing import TYPE_CHECKING, Sequence
+from typing import Sequence
 
 from analyzer.faults import BY_NAME, FAULTS
 from analyzer.model import DebugRecord, ProbeRecord
-from analyzer.reporting.view import Table
+from analyzer.reporting.table import Table
 
-if TYPE_CHECKING:
-    from rich.console import RenderableType
 
 JUDGED = ("raised", "returned")
 #: Short words for the outcomes in the matrix.
@@ -161,27 +159,3 @@ def _share(part: int, whole: int) -> str:
 def _mean(values: Sequence[int | None]) -> str:
     present = [v for v in values if v is not None]
     return f"{sum(present) / len(present):.0f}" if present else "-"
-
-
-# ---------------------------------------------------------------------------------------------------- renderers
-
-
-def to_rich(tables: Sequence[Table]) -> list[RenderableType]:
-    """The tables as rich renderables (reporting.scorecard.to_rich)."""
-    from analyzer.reporting.scorecard import to_rich as rich_tables
-
-    return rich_tables(tables)
-
-
-def to_markdown(tables: Sequence[Table]) -> str:
-    """The tables in Markdown, each under its title (reporting.files.md_tables)."""
-    from analyzer.reporting.files import md_tables
-
-    return "\n".join(md_tables(tables))
-
-
-def to_html(tables: Sequence[Table]) -> str:
-    """The tables in HTML, each under its title (reporting.html.tables_html)."""
-    from analyzer.reporting.html import tables_html
-
-    return tables_html(tables)

@@ -13,7 +13,7 @@ are decided here, once, so the three reports cannot drift apart.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Literal, Mapping, Sequence, Union
+from typing import Mapping, Sequence
 
 from analyzer._version import __version__
 from analyzer.claims import ClaimResult
@@ -28,12 +28,11 @@ from analyzer.reporting.wording import (
     index, label, number, path_label, profile_note, profile_rows, scorecard_note, sensitivity_rows, significance,
     status_cell, tasks_title, verdict_text,
 )
+from analyzer.reporting.table import Cell, CellLike, Mark, Table, Tone, cell_of
 from analyzer.scoring import COMPOSITE, DEFAULT_VARIANT, DIMENSIONS, HIGHER_IS_BETTER, Measurement, Scorecard
 
-Mark = Literal["", "best", "worst"]
-#: good: passed, supported, robust; bad: failed, contradicted, fragile; warn: skipped, inconclusive; muted: not
-#: scored (a skipped dimension); note: the evidence under a finding.
-Tone = Literal["", "good", "bad", "warn", "muted", "note"]
+__all__ = ["Cell", "CellLike", "Mark", "Table", "Tone", "cell_of", "Section", "ReportView", "report_view", "build_view"]
+
 REPORT_TITLE = "usability-score report"
 #: A figure that is not there (not run, not measured).
 MISSING = "–"
@@ -41,67 +40,6 @@ TASK_NOTE = (f"{BEST} best, {WORST} worst per task; {UNSTABLE} unstable timing; 
              f"(eager, compiled); {NONDETERMINISTIC} nondeterministic")
 CLAIMS_NOTE = "paired claims: Wilcoxon signed-rank over tasks, not corrected across claims"
 VERDICT_TONE: dict[str, Tone] = {"supported": "good", "contradicted": "bad", "inconclusive": "warn"}
-
-
-@dataclass(frozen=True)
-class Cell:
-    """One table cell: its text and how to show it."""
-
-    text: str = ""  #: the figure or words
-    mark: Mark = ""  #: best or worst among the default implementations it is compared with
-    symbols: str = ""  #: note symbols right after the text: † leader of a fragile verdict, ~ unstable timing
-    tone: Tone = ""  #: what the words mean, for colour (see Tone)
-    strong: bool = False  #: the finding of its row (a claim's verdict), emphasised in every format
-
-    @property
-    def shown(self) -> str:
-        """The text with its note symbols: what every format prints, before the mark it draws its own way."""
-        return self.text + self.symbols
-
-    def __str__(self) -> str:
-        return self.shown
-
-
-#: A plain string is a cell with no mark, symbol or tone (the debuggability tables hold only those).
-CellLike = Union[Cell, str]
-
-
-def cell_of(value: CellLike) -> Cell:
-    """The value as a Cell."""
-    return value if isinstance(value, Cell) else Cell(value)
-
-
-@dataclass(frozen=True)
-class Table:
-    """A table of a report; rows hold one cell per header (a table without headers is a list of name/value rows)."""
-
-    title: str
-    headers: tuple[str, ...]
-    rows: tuple[tuple[CellLike, ...], ...]
-    note: str = ""  #: what the figures mean, under the table
-    numeric: tuple[bool, ...] = ()  #: per column: figures, aligned right (a missing entry: text)
-    labels: tuple[bool, ...] = ()  #: per column: short names read whole, never wrapped (an id, a status)
-    items: tuple[str, ...] = ()  #: lines listed under the note (flags, failures, alternatives)
-    headings: tuple[tuple[int, str], ...] = ()  #: (row index, text): a heading row (a category) before that row
-    grouped: bool = False  #: rows with the same first cell in a row are one group (one task, one claim)
-    compact: bool = False  #: many narrow figure columns: the console stacks their headers' words
-
-    def is_numeric(self, column: int) -> bool:
-        return column < len(self.numeric) and self.numeric[column]
-
-    def is_label(self, column: int) -> bool:
-        return column < len(self.labels) and self.labels[column]
-
-    def cells(self, row: int) -> tuple[Cell, ...]:
-        return tuple(cell_of(value) for value in self.rows[row])
-
-    def heading(self, row: int) -> str:
-        """The heading shown before a row, "" for none."""
-        return dict(self.headings).get(row, "")
-
-    def starts_group(self, row: int) -> bool:
-        """The row's first cell differs from the previous row's (always true in a table that is not grouped)."""
-        return not self.grouped or row == 0 or str(self.rows[row][0]) != str(self.rows[row - 1][0])
 
 
 @dataclass(frozen=True)
