@@ -13,7 +13,7 @@ import pytest
 from analyzer import load, merge
 from analyzer.api import COLUMNS, LoadError
 from analyzer.model import StudyResults
-from tests.conftest import ROOT
+from tests.conftest import FIXTURES, ROOT
 from tests.test_scoring import synthetic_study
 
 
@@ -97,3 +97,22 @@ def test_the_readmes_example_runs_on_the_published_study(monkeypatch: pytest.Mon
     assert "\\begin{tabular}" in namespace["latex"]
     printed = capsys.readouterr().out
     assert "composite" in printed and "U1-concise" in printed
+
+
+@pytest.mark.frameworks
+def test_the_readmes_study_from_python_runs(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The README's second Python block (a study through analyzer.orchestration), run in a copy of a one-task
+    catalog: the same flow as the CLI's, with its records, study.json and reports."""
+    import shutil
+
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    code = re.findall(r"```python\n(.*?)```", readme.split("## Python API", 1)[1], re.S)[1]
+    shutil.copytree(FIXTURES / "debug_catalog", tmp_path / "project")
+    monkeypatch.chdir(tmp_path / "project")
+    namespace: dict = {}
+    exec(compile(code, "README.md", "exec"), namespace)  # noqa: S102 - our own documentation
+    report = namespace["report"]
+    assert [(r.task, r.framework, r.status) for r in report.study.runs] == [
+        ("tiny_regression", "torch", "passed"), ("tiny_regression", "jax", "passed")]
+    written = sorted(p.name for p in (tmp_path / "project" / "results").iterdir())
+    assert {"runs.jsonl", "study.json", "report.json", "measurements.csv", "report.md", "report.html"} <= set(written)
