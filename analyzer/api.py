@@ -24,7 +24,7 @@ from typing import TYPE_CHECKING, Any, Iterable, Mapping
 
 from analyzer.claims import ClaimResult
 from analyzer.model import StudyResults
-from analyzer.catalog import catalog_categories
+from analyzer.catalog import catalog_categories, study_categories
 from analyzer.orchestration import build_report
 from analyzer.report import REPORT_FORMAT, Report, ReportError, report_from_data
 from analyzer.scoring import DIMENSIONS, Measurement, Scorecard, ScoringSettings, measurements
@@ -154,12 +154,12 @@ def load(path: Path | str) -> Results:
             report = report_from_data(path, data)
         except ReportError as exc:
             raise LoadError(str(exc)) from None
-        return Results(report.study, str(path), report, catalog_categories())
+        return Results(report.study, str(path), report, study_categories(report.study))
     try:
         study = StudyResults.from_dict(data)
     except (KeyError, TypeError, ValueError, AttributeError) as exc:
         raise LoadError(f"{path}: not a study this version reads ({type(exc).__name__}: {exc})") from None
-    return Results(study, str(path), None, catalog_categories())
+    return Results(study, str(path), None, study_categories(study))
 
 
 def merge(*parts: Results, allow_mixed: bool = False) -> Results:
@@ -199,10 +199,10 @@ def merge(*parts: Results, allow_mixed: bool = False) -> Results:
     environment = {**first, "merged": [{"machine": p.study.machine, "run_id": p.study.created,
                                         "shard": p.study.environment.get("shard", ""), "source": p.source}
                                        for p in parts]}
+    categories = {k: v for p in parts for k, v in p.categories.items()}
     study = StudyResults(static=static, runs=tuple(runs), environment=environment,
                          created=max(p.study.created for p in parts), deployments=tuple(deployments),
-                         debug=tuple(debug), probes=tuple(probes))
-    categories = {k: v for p in parts for k, v in p.categories.items()}
+                         debug=tuple(debug), probes=tuple(probes), categories=categories)
     flat = tuple(q for p in parts for q in (p.parts or (p,)))
     return Results(study, " + ".join(p.source for p in parts), None, categories, flat)
 

@@ -9,10 +9,12 @@ import ast
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Iterable
 
 from analyzer.contract import ORACLE_REQUIRED, REQUIRED
 from analyzer.corpus import MAX_SOURCE_BYTES, SHIPPED_CATALOG, CorpusProblem, Implementation, discover
 from analyzer.frameworks import FRAMEWORKS
+from analyzer.model import StudyResults
 from analyzer.spec import ORACLE_FILE, SPEC_FILE, SpecError, TaskSpec, load_spec
 
 TASKS_DIR = SHIPPED_CATALOG / "tasks"
@@ -130,3 +132,13 @@ def catalog_categories() -> dict[str, str]:
         except (SpecError, OSError):
             continue
     return found
+
+
+def study_categories(study: StudyResults) -> dict[str, str]:
+    """task -> category of a study: as saved with it (schema 6), else from the catalog at hand (older studies)."""
+    return dict(study.categories) or catalog_categories()
+
+
+def task_categories(tasks: Iterable[CatalogTask]) -> dict[str, str]:
+    """task -> category of the tasks a pass runs, from their specs (saved with the study)."""
+    return {t.id: t.spec.category for t in tasks if t.spec is not None}

@@ -20,6 +20,9 @@ Schema versions (record every change of format here):
   5  The debuggability pass: the study document's "debug" list (DebugRecord: one per task, framework, variant,
      mode and injected fault) and "probes" list (ProbeRecord: print and breakpoint inside a compiled step, per
      framework and mode). Version 2 to 4 documents are still read: they have neither.
+  6  The study document's "categories" (task -> catalog category, as the catalog said when the study ran), so that
+     a report renders the same in any folder. Version 2 to 5 documents are still read: their reports take the
+     categories from the catalog at hand, as before.
 """
 
 from __future__ import annotations
@@ -31,9 +34,9 @@ import platform
 from dataclasses import dataclass, field
 from typing import Any, Mapping
 
-SCHEMA_VERSION = 5
+SCHEMA_VERSION = 6
 #: Versions from_dict accepts: a newer reader fills what an older document lacks with its defaults.
-READABLE_VERSIONS = (2, 3, 4, 5)
+READABLE_VERSIONS = (2, 3, 4, 5, 6)
 
 
 @dataclass(frozen=True)
@@ -420,6 +423,8 @@ class StudyResults:
     debug: tuple[DebugRecord, ...] = ()  #: the debuggability pass, when measured
     probes: tuple[ProbeRecord, ...] = ()  #: print/breakpoint probes, when measured
     schema_version: int = SCHEMA_VERSION
+    #: task -> catalog category, as the catalog said when the study ran (schema 6); {} in older documents
+    categories: Mapping[str, str] = field(default_factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -431,6 +436,7 @@ class StudyResults:
             "deployments": [dataclasses.asdict(record) for record in self.deployments],
             "debug": [dataclasses.asdict(record) for record in self.debug],
             "probes": [dataclasses.asdict(record) for record in self.probes],
+            **({"categories": dict(self.categories)} if self.categories else {}),
         }
 
     @property

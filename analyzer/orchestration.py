@@ -19,6 +19,7 @@ from datetime import datetime, timezone
 from pathlib import Path
 from typing import Any, Callable, ContextManager, Iterable, Optional, Protocol
 
+from analyzer.catalog import task_categories
 from analyzer.claims import check_claims, load_claims
 from analyzer.model import StaticReport, StudyResults
 from analyzer.report import Report
@@ -205,7 +206,8 @@ def run_pass(tasks: list, plan: Any, *, out: Path, resume: bool, static: StaticR
                    **({"lanes": plan.lanes} if plan.lanes > 1 else {}),
                    "isolation": isolation(plan.limits),
                    "interference": describe_interference(interference([r.timing for r in combined]))}
-    study = StudyResults(static=static, runs=tuple(combined), environment=environment, created=_now())
+    study = StudyResults(static=static, runs=tuple(combined), environment=environment, created=_now(),
+                         categories=task_categories(tasks))
     save_study(study, out)
     return study
 
@@ -239,6 +241,7 @@ def deploy_pass(tasks: list, plan: Any, *, out: Path, resume: bool, study: Study
                   "isolation": isolation(plan.limits)}
     if study is None:
         study = StudyResults(static=None, environment=_cpu_machine(plan.threads), created=_now())
+    study = dataclasses.replace(study, categories={**study.categories, **task_categories(tasks)})
     study = dataclasses.replace(study, deployments=tuple(records),
                                 environment={**study.environment, "deployment": deployment})
     if save:
@@ -274,6 +277,7 @@ def debug_pass(tasks: list, plan: Any, *, out: Path, resume: bool, study: StudyR
                  "frameworks": versions, "isolation": isolation(plan.limits)}
     if study is None:
         study = StudyResults(static=None, environment=_cpu_machine(plan.threads), created=_now())
+    study = dataclasses.replace(study, categories={**study.categories, **task_categories(tasks)})
     study = dataclasses.replace(study, debug=tuple(records), probes=tuple(probes),
                                 environment={**study.environment, "debugging": debugging})
     if save:

@@ -114,5 +114,6 @@ def test_the_readmes_study_from_python_runs(tmp_path: Path, monkeypatch: pytest.
     report = namespace["report"]
     assert [(r.task, r.framework, r.status) for r in report.study.runs] == [
         ("tiny_regression", "torch", "passed"), ("tiny_regression", "jax", "passed")]
+    assert report.study.categories == {"tiny_regression": "training"}  # saved with the study (schema 6)
     written = sorted(p.name for p in (tmp_path / "project" / "results").iterdir())
     assert {"runs.jsonl", "study.json", "report.json", "measurements.csv", "report.md", "report.html"} <= set(written)

@@ -315,3 +315,18 @@ def test_hostile_strings_stay_text_in_markdown_and_the_console() -> None:
     assert "<script>" not in rendered["md"] and "<b>" not in rendered["md"]
     assert "<script>" not in rendered["html"] and "<b>bold</b>" not in rendered["html"]
     assert "export: &lt;b&gt;bold&lt;/b&gt; | *x*" in rendered["html"]
+
+
+def test_the_task_table_groups_by_the_categories_saved_with_the_study() -> None:
+    """A study of schema 6 carries its tasks' categories: its report renders the same in any folder (an older study
+    takes them from the catalog at hand)."""
+    study = report_study()
+    tasks = sorted({r.task for r in study.runs})
+    saved = dataclasses.replace(study, categories={task: ("beta group" if i % 2 else "alpha group")
+                                                   for i, task in enumerate(tasks)})
+    again = StudyResults.from_dict(saved.to_dict())
+    assert again.categories == saved.categories and "categories" not in study.to_dict()
+    text = markdown(build_report(again))
+    alpha, beta = text.index("| **alpha group** |"), text.index("| **beta group** |")
+    assert alpha < beta
+    assert all(f"| {md(task)} |" in text[alpha:] for task in tasks)

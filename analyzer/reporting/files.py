@@ -15,7 +15,7 @@ import re
 from pathlib import Path
 from typing import Iterable, Sequence
 
-from analyzer.catalog import catalog_categories
+from analyzer.catalog import study_categories
 from analyzer.model import StudyResults
 from analyzer.report import Report
 from analyzer.reporting.view import Cell, ReportView, Table, report_view
@@ -89,7 +89,7 @@ def to_csv(report: Report) -> str:
     buffer = io.StringIO()
     writer = csv.writer(buffer, lineterminator="\n")
     writer.writerow(COLUMNS)
-    for row in tidy_rows(report.study, settings=report.scorecard.settings, categories=catalog_categories()):
+    for row in tidy_rows(report.study, settings=report.scorecard.settings, categories=study_categories(report.study)):
         writer.writerow([csv_text(cell) if isinstance(cell, str) else "" if cell != cell else repr(cell)
                          for cell in row])  # NaN (no interval) as an empty cell
     return buffer.getvalue()

@@ -16,6 +16,7 @@ from dataclasses import dataclass
 from typing import Mapping, Sequence
 
 from analyzer._version import __version__
+from analyzer.catalog import catalog_categories, study_categories
 from analyzer.claims import ClaimResult
 from analyzer.machines import MachineComparison, machine_header, machine_note, machine_rows
 from analyzer.model import DebugRecord, DeployRecord, ProbeRecord
@@ -70,7 +71,7 @@ def report_view(report: Report) -> ReportView:
     study = report.study
     return build_view(report.scorecard, report.claims, report.rows, deployments=study.deployments,
                       profiles=report.profiles, debug=study.debug, probes=study.probes, machines=report.machines,
-                      environment=study.environment,
+                      environment=study.environment, categories=study_categories(study),
                       byline=f"{study.created or 'undated'} · analyzer {__version__}")
 
 
@@ -78,9 +79,9 @@ def build_view(card: Scorecard, claims: Sequence[ClaimResult], rows: Sequence[Me
                deployments: Sequence[DeployRecord] = (), profiles: Sequence[SizeProfile] = (),
                debug: Sequence[DebugRecord] = (), probes: Sequence[ProbeRecord] = (),
                machines: MachineComparison | None = None, environment: Mapping[str, object] | None = None,
-               byline: str = "") -> ReportView:
-    """The report from its parts (report_view takes them from a Report); a part left out leaves its section out."""
-    from analyzer.catalog import catalog_categories
+               categories: Mapping[str, str] | None = None, byline: str = "") -> ReportView:
+    """The report from its parts (report_view takes them from a Report); a part left out leaves its section out.
+    `categories` (task -> category) group the task table; None: the catalog at hand's."""
     from analyzer.reporting.debug import debug_tables
 
     size, at_size = at_primary_size(rows)
@@ -90,7 +91,8 @@ def build_view(card: Scorecard, claims: Sequence[ClaimResult], rows: Sequence[Me
         sections.append(Section("sensitivity", "Sensitivity", (sensitivity_table(card),)))
     if claims:
         sections.append(Section("claims", "Claims", (claims_table(claims),)))
-    tasks = task_table(at_size, frameworks=card.frameworks, title=tasks_title(size), categories=catalog_categories())
+    tasks = task_table(at_size, frameworks=card.frameworks, title=tasks_title(size),
+                       categories=catalog_categories() if categories is None else categories)
     sections.append(Section("tasks", tasks.title, (tasks,)))
     if profiles:
         sections.append(Section("sizes", "Input sizes", (size_table(profiles, card.frameworks),)))
