@@ -34,7 +34,7 @@ from analyzer.frameworks import FRAMEWORKS, framework_installed
 from analyzer.model import DebugRecord, ProbeRecord
 from analyzer.spec import MODES
 from analyzer.text import printable
-from analyzer.typed import decode_json
+from analyzer.typed import read_records
 
 DEBUG_FILE = "debug.jsonl"
 PROBES_FILE = "probes.jsonl"
@@ -234,20 +234,8 @@ def _count(value: Any) -> int:
 
 def load_debug(path: Path) -> list[DebugRecord]:
     """Records of a debug.jsonl; a line cut short by an interruption is dropped (its job runs again)."""
-    return _load(path, DebugRecord)
+    return read_records(path, DebugRecord)[0]
 
 
 def load_probes(path: Path) -> list[ProbeRecord]:
-    return _load(path, ProbeRecord)
-
-
-def _load(path: Path, cls: type) -> list[Any]:
-    if not path.is_file():
-        return []
-    records = []
-    for line in path.read_text(encoding="utf-8", errors="replace").splitlines():
-        try:
-            records.append(decode_json(line, cls, source=path))  # types checked (analyzer.typed)
-        except ValueError:
-            continue
-    return records
+    return read_records(path, ProbeRecord)[0]

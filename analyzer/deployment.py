@@ -31,7 +31,7 @@ from analyzer.execution.runner import Job, Limits, WorkerPool
 from analyzer.frameworks import FRAMEWORKS, DeployPath, deploy_paths
 from analyzer.model import DeployRecord, deploy_record_from_dict
 from analyzer.text import printable
-from analyzer.typed import decode_json
+from analyzer.typed import read_records
 
 DEPLOYMENTS_FILE = "deployments.jsonl"
 ARTIFACTS_DIR = "artifacts"
@@ -211,12 +211,4 @@ def to_record(item: PlannedDeploy, exported: dict[str, Any], reloaded: dict[str,
 
 def load_deployments(path: Path) -> list[DeployRecord]:
     """Records of a deployments.jsonl; a line cut short by an interruption is dropped (its path runs again)."""
-    if not path.is_file():
-        return []
-    records = []
-    for line in path.read_text(encoding="utf-8", errors="replace").splitlines():
-        try:
-            records.append(decode_json(line, DeployRecord, source=path))  # types checked (analyzer.typed)
-        except ValueError:
-            continue
-    return records
+    return read_records(path, DeployRecord)[0]

@@ -10,8 +10,9 @@ import json
 from pathlib import Path
 from typing import Any
 
-from analyzer.model import RunRecord, StudyResults, run_record_from_dict
+from analyzer.model import RunRecord, StudyResults
 from analyzer.report import Report, ReportError, report_from_data
+from analyzer.typed import read_records
 
 RUNS_FILE = "runs.jsonl"
 STUDY_FILE = "study.json"
@@ -72,15 +73,7 @@ def load_runs(path: Path) -> list[RunRecord]:
 
 def read_runs(path: Path) -> tuple[list[RunRecord], list[int]]:
     """The readable records of a runs.jsonl and the numbers of the lines that are not (cut short or damaged)."""
-    if not path.is_file():
-        return [], []
-    records, unreadable = [], []
-    for number, line in enumerate(path.read_text(encoding="utf-8", errors="replace").splitlines(), start=1):
-        try:
-            records.append(run_record_from_dict(json.loads(line)))
-        except (ValueError, TypeError, KeyError, AttributeError, RecursionError):
-            unreadable.append(number)
-    return records, unreadable
+    return read_records(path, RunRecord)
 
 
 class RunLog:

@@ -9,6 +9,7 @@ the record's defaults, and a missing field without one is an error.
 
 from __future__ import annotations
 
+import json
 import re
 import sys
 from pathlib import Path
@@ -58,13 +59,28 @@ def read_toml(path: Path, *, error: type[FieldError] = FieldError, field: str = 
 
 
 def decode_json(text: str | bytes, kind: type[T], *, source: str | Path) -> T:
-    """One JSON document (or line) as a `kind`; FieldError naming `source` when it is not JSON or does not fit."""
+    """One JSON document (or line) as a `kind`; FieldError naming `source` when it is not JSON or does not fit.
+    Parsed by the standard library, in the dialect every writer of the project uses (json.dumps writes NaN and
+    Infinity, which a strict JSON parser refuses: a run whose error is NaN must read back)."""
     try:
-        return msgspec.json.decode(text, type=kind)
-    except msgspec.ValidationError as exc:
-        raise field_error(exc, source) from None
-    except msgspec.DecodeError as exc:
+        data = json.loads(text)
+    except (ValueError, RecursionError) as exc:  # UnicodeDecodeError and JSONDecodeError are ValueErrors
         raise FieldError(source, "(the whole document)", f"JSON ({exc})") from None
+    return convert(data, kind, source=source)
+
+
+def read_records(path: Path, kind: type[T]) -> tuple[list[T], list[int]]:
+    """The records of a .jsonl file (one JSON document per line, as the passes append them as they finish) and the
+    numbers of the lines that are not one of `kind`: cut short by an interruption, damaged, or of wrong types."""
+    if not path.is_file():
+        return [], []
+    records, unreadable = [], []
+    for number, line in enumerate(path.read_text(encoding="utf-8", errors="replace").splitlines(), start=1):
+        try:
+            records.append(decode_json(line, kind, source=f"{path} line {number}"))
+        except ValueError:
+            unreadable.append(number)
+    return records, unreadable
 
 
 def encode_json(value: Any) -> bytes:

@@ -3,6 +3,7 @@ naming the source and the field."""
 
 from __future__ import annotations
 
+import dataclasses
 import json
 from pathlib import Path
 
@@ -94,3 +95,20 @@ def test_a_reply_keeps_its_kinds_fields_of_checked_types_and_nothing_else() -> N
     assert str(caught.value) == "the worker's record: field 'artifact_bytes': expected int | null, got str"
     with pytest.raises(FieldError):
         checked_reply({"job": "j"}, "fault")  # no status: no claim at all
+
+
+def test_records_with_nan_read_back_as_python_wrote_them(tmp_path: Path) -> None:
+    """Every .jsonl is written by json.dumps, which writes NaN for a NaN error; the typed reader parses that dialect
+    (a strict JSON parser would drop the line, and --resume would run the job again)."""
+    import math
+
+    from analyzer.deployment import load_deployments
+    from analyzer.model import DeployRecord
+
+    run = dataclasses.replace(make_run("mlp", "torch"), status=Status.WRONG_ANSWER, max_abs_err=math.nan)
+    deploy = DeployRecord(task="mlp", framework="torch", path="onnx", status="wrong_answer", max_abs_err=math.inf)
+    (tmp_path / "runs.jsonl").write_text(json.dumps(dataclasses.asdict(run)) + "\n", encoding="utf-8")
+    (tmp_path / "deployments.jsonl").write_text(json.dumps(dataclasses.asdict(deploy)) + "\n", encoding="utf-8")
+    (read,), unreadable = read_runs(tmp_path / "runs.jsonl")
+    assert unreadable == [] and math.isnan(read.max_abs_err)
+    assert load_deployments(tmp_path / "deployments.jsonl") == [deploy]
