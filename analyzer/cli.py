@@ -471,8 +471,9 @@ def _show_report(report, out: Path) -> None:
     from analyzer.reporting.scorecard import rich_report
     from analyzer.reporting.view import report_view
 
-    console.print(rich_report(report_view(report)))  # the view the Markdown and HTML reports render too
-    written = write_report(report, out)
+    view = report_view(report)  # built once: the console, Markdown and HTML draw the same one
+    console.print(rich_report(view))
+    written = write_report(report, out, view=view)
     console.print("reports: " + ", ".join(str(p) for p in written), highlight=False, soft_wrap=True)
 
 
@@ -515,8 +516,9 @@ def report_cmd(
         _check_choice("--format", name, tuple(FORMATS))
     with _pass_errors():
         report = report_of(saved, weights=weights)
-    console.print(rich_report(report_view(report)))
-    for path in write_report(report, out or saved.parent, fmt):
+    view = report_view(report)
+    console.print(rich_report(view))
+    for path in write_report(report, out or saved.parent, fmt, view=view):
         console.print(f"wrote {path}", highlight=False, soft_wrap=True)
 
 

@@ -33,15 +33,20 @@ _FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 # ---------------------------------------------------------------------------------------------------- files
 
 
-def write_report(report: Report, out_dir: Path | str, formats: Iterable[str] = FORMATS) -> list[Path]:
-    """Write the chosen formats into out_dir (created if needed); return the paths written."""
+def write_report(report: Report, out_dir: Path | str, formats: Iterable[str] = FORMATS, *,
+                 view: ReportView | None = None) -> list[Path]:
+    """Write the chosen formats into out_dir (created if needed); return the paths written. Markdown and HTML draw
+    one report view, `view` when the caller has built it already (for the console), else built here once."""
     from analyzer.reporting.html import html_report
 
-    renderers = {"json": to_json, "csv": to_csv, "md": markdown, "html": html_report}
     formats = list(formats)
     unknown = [f for f in formats if f not in FILES]
     if unknown:
         raise ValueError(f"unknown format(s) {', '.join(unknown)}; expected some of {', '.join(FORMATS)}")
+    if view is None and {"md", "html"} & set(formats):
+        view = report_view(report)
+    renderers = {"json": to_json, "csv": to_csv, "md": lambda r: markdown(r, view=view),
+                 "html": lambda r: html_report(r, view=view)}
     out = Path(out_dir)
     out.mkdir(parents=True, exist_ok=True)
     written = []
@@ -120,9 +125,9 @@ def md_table(headers: Sequence[str], rows: Iterable[Sequence[str]], align: str =
     return "\n".join(lines)
 
 
-def markdown(report: Report) -> str:
-    """The report in GitHub Markdown, for a README or a pull-request comment."""
-    return markdown_view(report_view(report))
+def markdown(report: Report, *, view: ReportView | None = None) -> str:
+    """The report in GitHub Markdown, for a README or a pull-request comment (`view`: its view, if built)."""
+    return markdown_view(view or report_view(report))
 
 
 def markdown_view(view: ReportView) -> str:

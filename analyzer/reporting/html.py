@@ -39,14 +39,14 @@ def esc(text: object) -> str:
     return escape(str(text), quote=True)
 
 
-def html_report(report: Report) -> str:
-    """The whole report as one HTML document."""
+def html_report(report: Report, *, view: ReportView | None = None) -> str:
+    """The whole report as one HTML document (`view`: its view, if built)."""
     card, rows = report.scorecard, report.rows
     size, at_size = at_primary_size(rows)
     charts = {"dimensions": [dimension_chart(card), profile_chart(card)],
               "tasks": [size_chart(rows, card.frameworks),
                         time_chart(at_size, card.frameworks, _intervals(report.study, size))]}
-    return page_html(report_view(report), charts)
+    return page_html(view or report_view(report), charts)
 
 
 def page_html(view: ReportView, charts: Mapping[str, Sequence[str]]) -> str:
