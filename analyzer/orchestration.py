@@ -239,14 +239,8 @@ def deploy_pass(tasks: list, plan: Any, *, out: Path, resume: bool, study: Study
         raise Interrupted(_kept(len(load_deployments(out / DEPLOYMENTS_FILE)), out / DEPLOYMENTS_FILE)) from None
     deployment = {"device": "cpu", "size": plan.size, "threads": plan.threads, "frameworks": versions,
                   "isolation": isolation(plan.limits)}
-    if study is None:
-        study = StudyResults(static=None, environment=_cpu_machine(plan.threads), created=_now())
-    study = dataclasses.replace(study, categories={**study.categories, **task_categories(tasks)})
-    study = dataclasses.replace(study, deployments=tuple(records),
-                                environment={**study.environment, "deployment": deployment})
-    if save:
-        save_study(study, out)
-    return study
+    return _with_pass(study, tasks, plan.threads, out if save else None, ("deployment", deployment),
+                      deployments=tuple(records))
 
 
 def debug_pass(tasks: list, plan: Any, *, out: Path, resume: bool, study: StudyResults | None = None,
@@ -275,14 +269,8 @@ def debug_pass(tasks: list, plan: Any, *, out: Path, resume: bool, study: StudyR
         raise Interrupted(_kept(len(load_debug(out / DEBUG_FILE)), out / DEBUG_FILE)) from None
     debugging = {"device": "cpu", "size": plan.size, "threads": plan.threads, "modes": list(plan.modes),
                  "frameworks": versions, "isolation": isolation(plan.limits)}
-    if study is None:
-        study = StudyResults(static=None, environment=_cpu_machine(plan.threads), created=_now())
-    study = dataclasses.replace(study, categories={**study.categories, **task_categories(tasks)})
-    study = dataclasses.replace(study, debug=tuple(records), probes=tuple(probes),
-                                environment={**study.environment, "debugging": debugging})
-    if save:
-        save_study(study, out)
-    return study
+    return _with_pass(study, tasks, plan.threads, out if save else None, ("debugging", debugging),
+                      debug=tuple(records), probes=tuple(probes))
 
 
 def into_saved_study(out: Path, records_file: str,
@@ -340,10 +328,21 @@ def _kept(count: int, path: Path) -> str:
     return f"interrupted: {count} finished record(s) kept in {path}; continue with --resume"
 
 
-def _cpu_machine(threads: int) -> dict[str, Any]:
-    from analyzer.environment import describe_machine
+def _with_pass(study: StudyResults | None, tasks: list, threads: int, save_to: Path | None,
+               described: tuple[str, dict[str, Any]], **records: tuple) -> StudyResults:
+    """`study` (a new one on this machine's CPU when None) with a CPU pass's records, its tasks' categories and its
+    description under described[0] in the environment; saved as study.json in `save_to` unless that is None."""
+    if study is None:
+        from analyzer.environment import describe_machine
 
-    return describe_machine(threads=threads, device="cpu")
+        study = StudyResults(static=None, environment=describe_machine(threads=threads, device="cpu"),
+                             created=_now())
+    key, description = described
+    study = dataclasses.replace(study, **records, categories={**study.categories, **task_categories(tasks)},
+                                environment={**study.environment, key: description})
+    if save_to is not None:
+        save_study(study, save_to)
+    return study
 
 
 def _now() -> str:
