@@ -649,25 +649,22 @@ def show_cmd(
     """Put a task's implementations side by side, syntax-highlighted, with their figures under them (and the
     task's fault table when the results hold a debuggability pass). Nothing is scored: a task with one framework
     written so far shows too."""
+    from analyzer.api import LoadError, load
     from analyzer.model import StudyResults
     from analyzer.orchestration import static_figures
-    from analyzer.report import ReportError
     from analyzer.reporting.files import task_sources
-    from analyzer.store import read_report
     from analyzer.reporting.scorecard import side_by_side
     from analyzer.scoring import ScoringError, measurements
 
     catalog = _catalog(root)
     selected = _select_tasks(catalog, [task])
-    try:
-        if results is None:
-            study = StudyResults(static=static_figures(_catalog_root(root), selected, ()))
-        else:
-            data = json.loads(results.read_text(encoding="utf-8"))
-            study = (StudyResults.from_dict(data) if isinstance(data, dict) and "format" not in data
-                     else read_report(results).study)
+    try:  # a report.json or study.json (or a folder with either), read once, as the Python API reads it
+        study = (StudyResults(static=static_figures(_catalog_root(root), selected, ())) if results is None
+                 else load(results).study)
         rows = measurements(study)
-    except (OSError, ValueError, KeyError, TypeError, ReportError, ScoringError) as exc:
+    except LoadError as exc:
+        raise fail(f"--results: {exc}")
+    except ScoringError as exc:
         raise fail(f"--results {results}: {exc}")
     if as_json:
         import dataclasses
