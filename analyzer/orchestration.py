@@ -88,8 +88,8 @@ def report_of(saved: Path, *, weights: Path | None = None) -> Report:
     """The report of a saved file: a report.json as it was scored, a study.json scored now, or the JSON of
     `static PATH --json FILE` (a team's own paired code: its code dimensions, scored the same way). PassError
     naming the file when it is none of these, or when `weights` is given for a report already scored."""
-    from analyzer.report import ReportError
-    from analyzer.store import read_json, read_report
+    from analyzer.report import ReportError, report_from_data
+    from analyzer.store import read_json
 
     data = read_json(saved, PassError, "a JSON file")
     try:
@@ -102,7 +102,7 @@ def report_of(saved: Path, *, weights: Path | None = None) -> Report:
         if weights is not None:
             raise PassError(f"--weights {weights}: applies to a study.json or a static JSON; {saved} is a report, "
                             f"already scored (render its study.json with --weights instead)")
-        return read_report(saved)
+        return report_from_data(saved, data)  # parsed once above, not read again
     except (ReportError, ValueError, KeyError, TypeError) as exc:  # ReportError, FieldError, ScoringError: named
         raise PassError(f"{saved}: {exc}") from None
 
